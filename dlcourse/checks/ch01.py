@@ -1,0 +1,41 @@
+"""Checks for chapter 01, tensors and data manipulation."""
+
+import torch
+
+from . import CheckFailed, expect_equal, expect_tensor, exercise
+
+
+@exercise("01.1", points=1, title="a float matrix from arange")
+def _(M):
+    expect_tensor(M, shape=(3, 4), dtype=torch.float32, values=torch.arange(12.0).reshape(3, 4),
+                  hint="torch.arange(12, dtype=torch.float32).reshape(3, 4)")
+
+
+@exercise("01.2", points=1, title="a broadcast shape")
+def _(shape):
+    if isinstance(shape, torch.Size):
+        shape = tuple(shape)
+    if isinstance(shape, list):
+        shape = tuple(shape)
+    expect_equal(shape, (2, 4, 3), hint="align the shapes from the right; sizes must be equal or 1")
+
+
+@exercise("01.3", points=2, title="slicing rows and columns")
+def _(S):
+    X = torch.arange(20).reshape(4, 5)
+    expect_tensor(S, shape=(2, 2), values=X[::2, -2:],
+                  hint="rows ::2 (0 and 2), columns -2: (the last two)")
+
+
+@exercise("01.4", points=1, title="stack versus cat")
+def _(shapes):
+    if not isinstance(shapes, (list, tuple)) or len(shapes) != 2:
+        raise CheckFailed("expected a pair: (shape after stack, shape after cat)")
+    got = tuple(tuple(s) for s in shapes)
+    expect_equal(got, ((3, 2, 4), (3, 8)), hint="stack adds a new dimension at `dim`; cat grows an existing one")
+
+
+@exercise("01.5", points=2, title="shared memory with NumPy")
+def _(t):
+    expect_tensor(t, shape=(3,), dtype=torch.float64, values=[2.0, 2.0, 2.0],
+                  hint="torch.from_numpy shares memory with the array; torch.tensor makes a copy")

@@ -1,0 +1,206 @@
+"""Training helpers with d2l's names: Accumulator, Timer, accuracy, evaluate_accuracy, train_ch3, train_ch6.
+
+Metrics are summed on the device where the model runs and read back once per epoch: calling
+``.item()`` or ``float()`` on a GPU tensor every batch stalls the GPU until it catches up.
+"""
+
+from __future__ import annotations
+
+import time
+
+import torch
+from torch import nn
+
+from .devices import describe, synchronize, try_gpu
+from .display import progress
+from .plot import Animator
+
+
+class Accumulator:
+    """Sum ``n`` running totals."""
+
+    def __init__(self, n: int):
+        self.data = [0.0] * n
+
+    def add(self, *args) -> None:
+        self.data = [a + float(b) for a, b in zip(self.data, args)]
+
+    def reset(self) -> None:
+        self.data = [0.0] * len(self.data)
+
+    def __getitem__(self, idx):
+        return self.data[idx]
+
+
+class Timer:
+    """Record several running times."""
+
+    def __init__(self):
+        self.times: list[float] = []
+        self.start()
+
+    def start(self) -> None:
+        self.tik = time.perf_counter()
+
+    def stop(self) -> float:
+        self.times.append(time.perf_counter() - self.tik)
+        return self.times[-1]
+
+    def avg(self) -> float:
+        return sum(self.times) / len(self.times)
+
+    def sum(self) -> float:
+        return sum(self.times)
+
+    def cumsum(self) -> list[float]:
+        out, total = [], 0.0
+        for t in self.times:
+            total += t
+            out.append(total)
+        return out
+
+
+def correct_count(y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """The number of correct predictions, as a tensor on the prediction's device (no sync)."""
+    if y_hat.ndim > 1 and y_hat.shape[1] > 1:
+        y_hat = y_hat.argmax(dim=1)
+    return (y_hat.type(y.dtype) == y).sum()
+
+
+def accuracy(y_hat: torch.Tensor, y: torch.Tensor) -> float:
+    """The number of correct predictions (d2l's ``accuracy``: a count, not a fraction)."""
+    return float(correct_count(y_hat, y))
+
+
+def _device_of(net) -> torch.device:
+    if isinstance(net, nn.Module):
+        p = next(net.parameters(), None)
+        if p is not None:
+            return p.device
+    return torch.device("cpu")
+
+
+def evaluate_accuracy(net, data_iter, device=None) -> float:
+    """Accuracy of ``net`` on ``data_iter``, in eval mode and without gradients."""
+    if isinstance(net, nn.Module):
+        was_training = net.training
+        net.eval()
+    device = device or _device_of(net)
+    correct = torch.zeros((), device=device)
+    n = 0
+    with torch.no_grad():
+        for X, y in data_iter:
+            X, y = X.to(device, non_blocking=True), y.to(device, non_blocking=True)
+            correct += correct_count(net(X), y)
+            n += y.numel()
+    if isinstance(net, nn.Module) and was_training:
+        net.train()
+    return float(correct) / n
+
+
+def _loss_sum(l: torch.Tensor, n: int) -> torch.Tensor:
+    # Accept both per-example losses (reduction='none') and a batch mean (the default reduction).
+    return l.sum() if l.ndim > 0 else l * n
+
+
+def train_epoch_ch3(net, train_iter, loss, updater, bar=None):
+    """One epoch of training; returns (mean loss, accuracy) over the epoch."""
+    if isinstance(net, nn.Module):
+        net.train()
+    device = _device_of(net)
+    loss_sum = torch.zeros((), device=device)
+    correct = torch.zeros((), device=device)
+    n = 0
+    for X, y in train_iter:
+        X, y = X.to(device), y.to(device)
+        y_hat = net(X)
+        l = loss(y_hat, y)
+        if isinstance(updater, torch.optim.Optimizer):
+            updater.zero_grad()
+            l.mean().backward()
+            updater.step()
+        else:  # a from-scratch updater takes the batch size and divides the summed gradient by it
+            l.sum().backward()
+            updater(X.shape[0])
+        loss_sum += _loss_sum(l.detach(), y.numel())
+        correct += correct_count(y_hat.detach(), y)
+        n += y.numel()
+        if bar is not None:
+            bar.update(1)
+    return float(loss_sum) / n, float(correct) / n
+
+
+def train_ch3(net, train_iter, test_iter, loss, num_epochs, updater, ylim=(0.3, 0.9)) -> dict:
+    """Train a classifier (d2l's ``train_ch3``) with a progress bar and a live plot; print and return the final metrics."""
+    animator = Animator(xlabel="epoch", xlim=[1, num_epochs], ylim=list(ylim),
+                        legend=["train loss", "train acc", "test acc"])
+    with progress(total=num_epochs * len(train_iter), desc="training") as bar:
+        for epoch in range(num_epochs):
+            train_loss, train_acc = train_epoch_ch3(net, train_iter, loss, updater, bar)
+            test_acc = evaluate_accuracy(net, test_iter)
+            animator.add(epoch + 1, (train_loss, train_acc, test_acc))
+    animator.finish()
+    print(f"epoch {num_epochs}: train loss {train_loss:.3f}, train acc {train_acc:.3f}, test acc {test_acc:.3f}")
+    return {"train_loss": train_loss, "train_acc": train_acc, "test_acc": test_acc}
+
+
+def init_xavier(m: nn.Module) -> None:
+    """Xavier-uniform initialisation for linear and convolutional layers (as d2l's ``train_ch6`` does)."""
+    if isinstance(m, (nn.Linear, nn.Conv2d)):
+        nn.init.xavier_uniform_(m.weight)
+
+
+def train_ch6(net, train_iter, test_iter, num_epochs, lr, device=None, *, optimizer=None, loss=None,
+              init=True, amp: bool | None = None, channels_last: bool | None = None) -> dict:
+    """Train a model on a device (d2l's ``train_ch6``): SGD and cross-entropy unless given others.
+
+    On CUDA it uses bfloat16 autocast and the channels-last memory layout by default (``amp``,
+    ``channels_last`` override that). Loss and accuracy stay on the device until the end of each epoch.
+    Prints the final loss and accuracies and the throughput in examples per second.
+    """
+    device = torch.device(device) if device is not None else try_gpu()
+    on_cuda = device.type == "cuda"
+    amp = on_cuda if amp is None else amp
+    channels_last = on_cuda if channels_last is None else channels_last
+    if init:
+        net.apply(init_xavier)
+    net.to(device)
+    if channels_last:
+        net.to(memory_format=torch.channels_last)
+    optimizer = optimizer or torch.optim.SGD(net.parameters(), lr=lr)
+    loss = loss or nn.CrossEntropyLoss()
+    animator = Animator(xlabel="epoch", xlim=[1, num_epochs], legend=["train loss", "train acc", "test acc"])
+    timer, n_seen = Timer(), 0
+    with progress(total=num_epochs * len(train_iter), desc=f"training on {device}") as bar:
+        for epoch in range(num_epochs):
+            net.train()
+            loss_sum = torch.zeros((), device=device)
+            correct = torch.zeros((), device=device)
+            n = 0
+            timer.start()
+            for X, y in train_iter:
+                X, y = X.to(device, non_blocking=True), y.to(device, non_blocking=True)
+                if channels_last and X.ndim == 4:
+                    X = X.contiguous(memory_format=torch.channels_last)
+                with torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp):
+                    y_hat = net(X)
+                    l = loss(y_hat, y)
+                optimizer.zero_grad(set_to_none=True)
+                l.backward()
+                optimizer.step()
+                loss_sum += l.detach().float() * y.numel()
+                correct += correct_count(y_hat.detach(), y)
+                n += y.numel()
+                bar.update(1)
+            synchronize(device)
+            timer.stop()
+            n_seen += n
+            train_loss, train_acc = float(loss_sum) / n, float(correct) / n
+            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp):
+                test_acc = evaluate_accuracy(net, test_iter, device)
+            animator.add(epoch + 1, (train_loss, train_acc, test_acc))
+    animator.finish()
+    speed = n_seen / timer.sum()
+    print(f"loss {train_loss:.3f}, train acc {train_acc:.3f}, test acc {test_acc:.3f}")
+    print(f"{speed:.1f} examples/sec on {describe(device)}")
+    return {"train_loss": train_loss, "train_acc": train_acc, "test_acc": test_acc, "examples_per_sec": speed}
