@@ -131,7 +131,10 @@ def train_epoch_ch3(net, train_iter, loss, updater, bar=None):
 
 
 def train_ch3(net, train_iter, test_iter, loss, num_epochs, updater, ylim=(0.3, 0.9)) -> dict:
-    """Train a classifier (d2l's ``train_ch3``) with a progress bar and a live plot; print and return the final metrics."""
+    """Train a classifier (d2l's ``train_ch3``) with a progress bar and a live plot.
+
+    Prints the final metrics and returns them as a dict.
+    """
     animator = Animator(xlabel="epoch", xlim=[1, num_epochs], ylim=list(ylim),
                         legend=["train loss", "train acc", "test acc"])
     with progress(total=num_epochs * len(train_iter), desc="training") as bar:

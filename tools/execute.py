@@ -30,7 +30,7 @@ def execute(path: Path, preset: str, timeout: int) -> float:
     nbconventions.apply(nb)
     os.environ["DLCOURSE_PRESET"] = preset
     os.environ["DLCOURSE_HEADLESS"] = "1"
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
                             resources={"metadata": {"path": str(path.parent)}})
     start = time.time()
     client.execute()

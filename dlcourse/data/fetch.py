@@ -52,7 +52,8 @@ def decompress(raw: bytes, f: DataFile, origin: str) -> bytes:
     try:
         return gzip.decompress(raw)
     except (OSError, EOFError, zlib.error) as e:
-        raise VerificationError(f"{f.key} from {origin} is not a valid gzip file ({e}); it is corrupt or truncated") from e
+        raise VerificationError(
+            f"{f.key} from {origin} is not a valid gzip file ({e}); it is corrupt or truncated") from e
 
 
 def verify_content(content: bytes, f: DataFile, origin: str) -> None:
@@ -167,9 +168,10 @@ def locate(f: DataFile, progress: bool = True) -> tuple[bytes, str]:
                 _atomic_write(cached, raw)
                 return content, f"downloaded from {url} into {cached}"
 
+    url = f.urls[0] if f.urls else "(the publisher's URL)"
     raise DataError(
         f"Data file {f.key} is not available.\nLooked for it here:\n  - "
         + "\n  - ".join(looked)
-        + f"\nTo fix: connect to the internet and run `dlcourse data fetch {f.dataset}`, or download\n  {f.urls[0]}\n"
+        + f"\nTo fix: connect to the internet and run `dlcourse data fetch {f.dataset}`, or download\n  {url}\n"
         f"into {cached.parent}/, or set {ENV_MIRROR} to a folder that holds {f.key}."
     )
