@@ -37,7 +37,6 @@ from .train import (  # noqa: E402
 )
 
 
-
 def __getattr__(name):
     """Submodules load on first use: ``dl.widgets``, ``dl.checks``, ... without importing them all up front."""
     import importlib

@@ -22,7 +22,10 @@ def in_notebook() -> bool:
     except ImportError:
         return False
     shell = get_ipython()
-    return shell is not None and "IPKernelApp" in getattr(shell, "config", {})
+    if shell is None:
+        return False
+    # Jupyter's kernel shell, or Colab's own subclass of it
+    return "IPKernelApp" in getattr(shell, "config", {}) or type(shell).__name__ in ("ZMQInteractiveShell", "Shell")
 
 
 def headless() -> bool:

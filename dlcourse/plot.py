@@ -14,7 +14,9 @@ def use_svg_display() -> None:
     if in_notebook():
         from matplotlib_inline.backend_inline import set_matplotlib_formats
 
-        set_matplotlib_formats("svg")
+        # No date and fixed element ids: the same figure gives the same SVG, run after run.
+        plt.rcParams["svg.hashsalt"] = "dlcourse"
+        set_matplotlib_formats("svg", metadata={"Date": None})
 
 
 def set_figsize(figsize=(3.5, 2.5)) -> None:
@@ -27,6 +29,8 @@ def set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend):
     axes.set_ylabel(ylabel)
     axes.set_xscale(xscale)
     axes.set_yscale(yscale)
+    if xlim is not None and xlim[0] == xlim[1]:  # e.g. a one-epoch run: widen instead of warning
+        xlim = (xlim[0] - 0.5, xlim[1] + 0.5)
     axes.set_xlim(xlim)
     axes.set_ylim(ylim)
     if legend:

@@ -38,3 +38,10 @@ def test_run_record_says_how_the_notebook_ran(capsys, monkeypatch):
         assert needle in out
     rec = record.make_record()
     assert rec["preset"] == "smoke" and rec["wall_time_s"] >= 0
+
+
+def test_one_epoch_plot_does_not_warn(recwarn):
+    a = dl.Animator(xlim=[1, 1], legend=["loss"])
+    a.add(1, 0.5)
+    a.finish()
+    assert not [w for w in recwarn if "xlim" in str(w.message) or "singular" in str(w.message)]

@@ -4,7 +4,8 @@ In a solution notebook, the lines between ``### BEGIN SOLUTION`` and ``### END S
 reference answer. In the student notebook they become ``name = ...  # YOUR CODE HERE`` for every name
 the region assigns (or a ``raise NotImplementedError`` inside a function body), so the notebook still
 runs top to bottom and ``dl.check`` says "not answered yet". Cells tagged ``solution-only`` (hidden
-checks) are dropped, and outputs are cleared.
+checks) are dropped, and outputs are cleared. The student notebook's metadata names its assignment
+(``metadata.dlcourse.assignment = "NN"``), which the grader (``dlcourse grade``) reads.
 
     python tools/make_exercises.py           # write exercises/
     python tools/make_exercises.py --check   # exit 1 if exercises/ is out of date
@@ -26,25 +27,45 @@ import nbconventions  # noqa: E402
 
 BEGIN = re.compile(r"^(\s*)### BEGIN SOLUTION\s*$")
 END = re.compile(r"^\s*### END SOLUTION\s*$")
+HEADING = re.compile(r"^##\s+Exercise\s+(\d+\.\w+)\s*·\s*(.*?)\s*\((\d+(?:\.\d+)?)\s+points?\)\s*$",
+                     re.MULTILINE)
 BANNER = ("> This notebook is generated from `solutions/{name}` by `make exercises`: edit the solution "
           "notebook, not this one.")
 
 
 def assigned_names(code: str) -> list[str]:
-    """Top-level names that `code` assigns, in order."""
+    """Module-level names that `code` assigns, in order: assignments (also inside for/with/if/try blocks),
+    imports, and def/class names. Loop and `with ... as` variables are temporaries and are left out;
+    function bodies are not looked into."""
     names: list[str] = []
-    for node in ast.parse(code).body:
-        targets = []
-        if isinstance(node, ast.Assign):
-            targets = node.targets
-        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
-            targets = [node.target]
-        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-            names.append(node.name)
+
+    def add_targets(*targets):
         for t in targets:
             for n in ast.walk(t):
                 if isinstance(n, ast.Name) and n.id not in names:
                     names.append(n.id)
+
+    def visit(stmts):
+        for node in stmts:
+            if isinstance(node, ast.Assign):
+                add_targets(*node.targets)
+            elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+                add_targets(node.target)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                if node.name not in names:
+                    names.append(node.name)
+                continue
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                for alias in node.names:
+                    name = (alias.asname or alias.name).split(".")[0]
+                    if name not in names:
+                        names.append(name)
+            for field in ("body", "orelse", "finalbody"):
+                visit(getattr(node, field, []) or [])
+            for handler in getattr(node, "handlers", []) or []:
+                visit(handler.body)
+
+    visit(ast.parse(code).body)
     return names
 
 
@@ -76,14 +97,45 @@ def strip_solutions(source: str, where: str) -> str:
     return "\n".join(out)
 
 
+def exercise_headings(nb) -> list[tuple[str, str, float]]:
+    """(id, title, points) of every ``## Exercise NN.K · title (P points)`` heading, in order."""
+    found = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            found += [(m.group(1), m.group(2), float(m.group(3))) for m in HEADING.finditer(cell.source)]
+    return found
+
+
+def points_mismatches(nb) -> list[str]:
+    """Headings whose points differ from the check module's (which is authoritative), or have no check."""
+    sys.path.insert(0, str(nbconventions.ROOT))
+    from dlcourse import checks
+
+    problems = []
+    for ex_id, _, points in exercise_headings(nb):
+        try:
+            ex = checks.get(ex_id)
+        except KeyError:
+            problems.append(f"{ex_id}: no check registered (dlcourse/checks/ch{checks.chapter_of(ex_id)}.py)")
+            continue
+        if float(ex.points) != points:
+            problems.append(f"{ex_id}: the heading says {points:g} points, the check module {ex.points:g}")
+    return problems
+
+
 def student_notebook(solution_path: Path):
     nb = nbformat.read(solution_path, as_version=4)
     student = copy.deepcopy(nb)
+    chapter = re.match(r"\d+", solution_path.name)
+    if chapter:
+        student.metadata["dlcourse"] = {"assignment": chapter.group(0).zfill(2)}
     cells = []
     for k, cell in enumerate(student.cells):
         tags = cell.metadata.get("tags", [])
         if "solution-only" in tags:
             continue
+        for volatile in ("execution", "ExecuteTime"):  # timestamps of the solution's last run
+            cell.metadata.pop(volatile, None)
         if cell.cell_type == "code":
             cell.source = strip_solutions(cell.source, f"{solution_path.name} cell {k}")
             cell.outputs = []
@@ -111,6 +163,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     stale = []
     for sol in nbconventions.notebooks(["solutions"]):
+        for problem in points_mismatches(nbformat.read(sol, as_version=4)):
+            print(f"warning: {sol.name}: {problem}", file=sys.stderr)
         target = nbconventions.ROOT / "exercises" / sol.name
         text = render(student_notebook(sol))
         if target.exists() and target.read_text() == text:

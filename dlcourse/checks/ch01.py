@@ -2,13 +2,13 @@
 
 import torch
 
-from . import CheckFailed, expect_equal, expect_tensor, exercise
+from . import exercise, expect_equal, expect_pair, expect_tensor
 
 
 @exercise("01.1", points=1, title="a float matrix from arange")
 def _(M):
     expect_tensor(M, shape=(3, 4), dtype=torch.float32, values=torch.arange(12.0).reshape(3, 4),
-                  hint="torch.arange(12, dtype=torch.float32).reshape(3, 4)")
+                  hint="arange can be told the dtype; reshape gives the rows")
 
 
 @exercise("01.2", points=1, title="a broadcast shape")
@@ -24,13 +24,12 @@ def _(shape):
 def _(S):
     X = torch.arange(20).reshape(4, 5)
     expect_tensor(S, shape=(2, 2), values=X[::2, -2:],
-                  hint="rows ::2 (0 and 2), columns -2: (the last two)")
+                  hint="a step of 2 picks every second row; negative indices count from the end")
 
 
 @exercise("01.4", points=1, title="stack versus cat")
 def _(shapes):
-    if not isinstance(shapes, (list, tuple)) or len(shapes) != 2:
-        raise CheckFailed("expected a pair: (shape after stack, shape after cat)")
+    shapes = expect_pair(shapes, "(shape after stack, shape after cat)")
     got = tuple(tuple(s) for s in shapes)
     expect_equal(got, ((3, 2, 4), (3, 8)), hint="stack adds a new dimension at `dim`; cat grows an existing one")
 

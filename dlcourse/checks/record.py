@@ -1,9 +1,18 @@
-"""Answer recording for the grader, in safe formats only: tensors via torch.save, plain values via JSON."""
+"""Answer recording for the grader, in safe formats only: tensors via torch.save, plain values via JSON.
+
+The recording side runs in the learner's kernel; the loading side runs in the grader and treats the files as
+hostile: fixed file names (never a name read from the files), no symbolic links, a size cap, JSON or
+``torch.load(weights_only=True)`` only (never pickle).
+"""
 
 from __future__ import annotations
 
+import errno
+import io
 import json
 import os
+import stat
+import warnings
 from pathlib import Path
 
 import torch
@@ -27,7 +36,7 @@ def _tensors_only(v) -> bool:
     if isinstance(v, (list, tuple)):
         return all(_tensors_only(x) or _is_plain(x) for x in v)
     if isinstance(v, dict):
-        return all(isinstance(k, str) and (_tensors_only(x) or _is_plain(x)) for x in v.values())
+        return all(isinstance(k, str) and (_tensors_only(x) or _is_plain(x)) for k, x in v.items())
     return False
 
 
@@ -40,6 +49,7 @@ def record_answer(directory: str, ex_id: str, answer) -> None:
     d = Path(directory)
     d.mkdir(parents=True, exist_ok=True)
     name = _safe_name(ex_id)
+    answer = _normalize(answer)
     if answer is Ellipsis:
         payload = {"kind": "unanswered"}
     elif _is_plain(answer):
@@ -57,6 +67,25 @@ def record_answer(directory: str, ex_id: str, answer) -> None:
     os.replace(tmp, d / f"{name}.json")
 
 
+def _normalize(v):
+    """NumPy arrays become tensors and NumPy scalars Python numbers, so they can be recorded safely."""
+    try:
+        import numpy as np
+    except ImportError:  # pragma: no cover
+        return v
+    if isinstance(v, np.ndarray) and v.dtype.kind in "biuf":
+        return torch.from_numpy(np.ascontiguousarray(v))
+    if isinstance(v, np.generic) and v.dtype.kind in "biuf":
+        return v.item()
+    if isinstance(v, list):
+        return [_normalize(x) for x in v]
+    if isinstance(v, tuple) and type(v) is tuple:
+        return tuple(_normalize(x) for x in v)
+    if isinstance(v, dict):
+        return {k: _normalize(x) for k, x in v.items()}
+    return v
+
+
 def _detach(v):
     if isinstance(v, torch.Tensor):
         return v.detach().cpu().clone()
@@ -67,15 +96,53 @@ def _detach(v):
     return v
 
 
-def load_answer(directory: str, ex_id: str):
-    """Load a recorded answer without executing code: JSON, or ``torch.load(weights_only=True)``."""
+MAX_ANSWER_BYTES = 64 * 1024 * 1024
+
+
+def _read_capped(path: Path, limit: int) -> bytes:
+    """Read a regular file, refusing links, devices and anything larger than ``limit`` bytes."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise ValueError(f"{path.name} is a symbolic link, not a file") from None
+        raise
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise ValueError(f"{path.name} is not a regular file")
+        if st.st_size > limit:
+            raise ValueError(f"{path.name} is larger than {limit // 2**20} MB")
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = f.read(limit + 1)
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise ValueError(f"{path.name} is larger than {limit // 2**20} MB")
+    return data
+
+
+def load_answer(directory, ex_id: str, limit: int = MAX_ANSWER_BYTES):
+    """Load a recorded answer without executing code: JSON, or ``torch.load(weights_only=True)``.
+
+    Raises FileNotFoundError when nothing was recorded for ``ex_id``.
+    """
     d = Path(directory)
-    meta = json.loads((d / f"{_safe_name(ex_id)}.json").read_text())
+    if d.is_symlink() or not d.is_dir():
+        raise FileNotFoundError(f"no answers folder {d}")
+    name = _safe_name(ex_id)
+    meta = json.loads(_read_capped(d / f"{name}.json", limit).decode("utf-8"))
+    if not isinstance(meta, dict):
+        raise ValueError("the answer record is not a JSON object")
     kind = meta.get("kind")
     if kind == "json":
-        return meta["value"]
-    if kind == "torch":
-        return torch.load(d / meta["file"], weights_only=True)
+        return meta.get("value")
+    if kind == "torch":  # the file name is fixed: a name read from the record could point anywhere
+        data = _read_capped(d / f"{name}.pt", limit)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return torch.load(io.BytesIO(data), weights_only=True)
     if kind == "unanswered":
         return Ellipsis
-    raise ValueError(f"answer of type {meta.get('type')!r} cannot be graded; use tensors or plain values")
+    raise ValueError(f"an answer of type {str(meta.get('type'))[:50]!r} cannot be graded; "
+                     "answer with tensors, numbers, strings, or lists, tuples and dicts of those")

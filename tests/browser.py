@@ -1,0 +1,127 @@
+"""Shared plumbing for the real-browser tests: build the book if needed, serve it on 127.0.0.1, drive Chromium.
+
+Without Chromium or Playwright the tests skip, unless ``DLCOURSE_REQUIRE_BROWSER=1`` (CI sets it), when they fail.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("DLCOURSE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+
+
+def missing(reason: str):
+    if os.environ.get("DLCOURSE_REQUIRE_BROWSER", "") not in ("", "0"):
+        pytest.fail(f"{reason} (DLCOURSE_REQUIRE_BROWSER is set)")
+    pytest.skip(reason)
+
+
+def build_dir(page: str = "index.html") -> Path:
+    """The built website (``$DLCOURSE_BUILD_DIR``, default ``_build/html``); built first if ``page`` is missing."""
+    build = Path(os.environ.get("DLCOURSE_BUILD_DIR", "_build/html"))
+    if not build.is_absolute():
+        build = ROOT / build
+    if (build / page).exists():
+        return build
+    # Jupyter Book writes <path-output>/_build/html; build there when the folder has that shape.
+    out = build.parent.parent if build.parent.name == "_build" and build.name == "html" else None
+    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "--quiet"]
+    if out is not None and out != ROOT:
+        cmd += ["--path-output", str(out)]
+    subprocess.run(cmd, cwd=ROOT, check=True, timeout=1800)
+    if out is None:
+        build = ROOT / "_build" / "html"
+    assert (build / page).exists(), f"the book was built but {page} is not in {build}"
+    return build
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serve(directory: Path):
+    """Serve a folder on 127.0.0.1 (a free port) for the duration of the block; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+MATHJAX_CDN = "https://cdn.jsdelivr.net/npm/mathjax@3/"
+
+
+def mathjax_dir() -> Path | None:
+    """A local copy of MathJax 3 from the npm registry (the machine has no other internet), cached in _build/npm."""
+    prefix = ROOT / "_build" / "npm"
+    pkg = prefix / "node_modules" / "mathjax"
+    if not (pkg / "es5").is_dir() and shutil.which("npm"):
+        subprocess.run(["npm", "install", "--silent", "--no-save", "--no-audit", "--no-fund", "--prefix", str(prefix),
+                        "mathjax@3"], check=False, timeout=300, capture_output=True)
+    return pkg if (pkg / "es5").is_dir() else None
+
+
+class Page:
+    """A Playwright page that records JavaScript errors and refuses every request that leaves 127.0.0.1.
+
+    MathJax, which the book loads from a CDN, is served from a local npm copy instead, so the tests see
+    the math typeset exactly as an online reader does.
+    """
+
+    def __init__(self, page):
+        self.page = page
+        self.errors: list[str] = []
+        self.external: list[str] = []
+        self.mathjax = mathjax_dir()
+        page.on("console", lambda m: self.errors.append(f"console: {m.text}") if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
+        page.route("**/*", self._only_local)
+
+    def _only_local(self, route):
+        url = route.request.url
+        if urlparse(url).hostname in ("127.0.0.1", "localhost", None, ""):
+            route.continue_()
+        elif self.mathjax is not None and url.startswith(MATHJAX_CDN):
+            route.fulfill(path=str(self.mathjax / url[len(MATHJAX_CDN):].split("?")[0]))
+        else:
+            self.external.append(url)
+            route.abort()
+
+
+@contextlib.contextmanager
+def chromium_page(viewport=(1200, 900)):
+    """Yield a ``Page`` in headless Chromium; skip (or fail under CI) when the browser is missing."""
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        missing(f"no Chromium at {CHROMIUM}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing("playwright is not installed")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
+            yield Page(page)
+        finally:
+            browser.close()

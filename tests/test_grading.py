@@ -1,0 +1,267 @@
+"""The instructor's grader over a corpus of bad submissions (tests/submissions/), in one parallel batch.
+
+Kernels start slowly, so the whole corpus is graded once, by the real command line, with --jobs 2; the
+tests then read the gradebook's JSON export. The kill -9 resume test runs light notebooks of its own.
+"""
+
+import csv
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from dlcourse.grading import runner, sandbox
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "tests" / "submissions"
+PRIVATE = CORPUS / "private"
+ISOLATION = sandbox.detect()[0]
+
+# student: (score out of 7, run status, {exercise: text its reason must contain})
+EXPECTED = {
+    "correct": (7, {"ok"}, {}),
+    "wrong": (2, {"ok"}, {"01.1": "expected dtype torch.float32, got torch.int64",
+                          "01.3": "expected shape (2, 2), got (2, 3)",
+                          "01.5": "values differ from the expected ones"}),
+    "exception": (5, {"errors"}, {"01.3": "raised ValueError: oops"}),
+    "infinite_loop": (7, {"timeout"}, {}),
+    "ignores_interrupt": (2, {"timeout"}, {"01.3": "time limit", "01.5": "ran past the time limit"}),
+    "memory_hog": (5, {"errors"}, {"01.3": "allocate memory"}),
+    "os_exit": (2, {"crashed"}, {"01.3": "the kernel died in cell 5", "01.5": "never ran"}),
+    "fork_loop": (7, {"ok", "errors"}, {}),
+    "read_checks": (7, {"ok"}, {}),
+    "patch_check": (0, {"ok"}, {"01.1": "dl.check recorded nothing", "01.2": "was dl.check replaced",
+                                "01.3": "expected a torch.Tensor, got str",
+                                "01.4": "symbolic link", "01.5": "cannot be loaded safely: UnpicklingError"}),
+    "write_gradebook": (7, {"ok"}, {}),
+    "huge_output": (7, {"ok"}, {}),
+    "unanswered": (0, {"ok"}, {"01.1": "not answered yet", "01.3": 'no dl.check("01.3", …) call'}),
+    "malformed": (0, {"invalid"}, {"01.1": "not valid JSON"}),
+    "nbformat3": (0, {"invalid"}, {"01.2": "nbformat 3"}),
+}
+if ISOLATION != "bwrap":  # without a sandbox the submission can read the private checks, and it says so
+    EXPECTED["read_checks"] = (6, {"ok"}, {"01.2": "expected the shape (2, 4, 3)"})
+
+
+def grade_cli(*args, **kw):
+    return subprocess.run([sys.executable, "-m", "dlcourse", "grade", *map(str, args)], capture_output=True,
+                          text=True, **kw)
+
+
+def run_corpus(d: Path) -> dict:
+    subs = d / "submissions"
+    subs.mkdir()
+    db = d / "gradebook.sqlite"
+    for f in sorted([*CORPUS.glob("*.ipynb"), CORPUS / "malformed.txt", CORPUS / "nbformat3.json"]):
+        # without bubblewrap a submission can write wherever the grader can (the grader warns): aim it at a decoy
+        target = db if ISOLATION == "bwrap" else d / "decoy.sqlite"
+        text = f.read_text().replace("__GRADEBOOK__", str(target)).replace("__PRIVATE__",
+                                                                           str(PRIVATE / "ch01_private.py"))
+        (subs / f"{f.stem}.ipynb").write_text(text)
+    Path("/tmp/pwned").unlink(missing_ok=True)
+    t0 = time.monotonic()
+    r = grade_cli(subs, "--assignment", "01", "--jobs", 2, "--timeout", 50, "--cell-timeout", 20, "--memory", 2048,
+                  "--tests", PRIVATE, "--db", db, "--csv", d / "grades.csv", "--json", d / "grades.json",
+                  "--feedback", d / "feedback", cwd=d, timeout=600)
+    wall = time.monotonic() - t0
+    assert r.returncode == 0, r.stdout + r.stderr
+    rows = {row["student"]: row for row in json.loads((d / "grades.json").read_text())}
+    return dict(dir=d, db=db, rows=rows, stdout=r.stdout, stderr=r.stderr, wall=wall)
+
+
+def score_problems(student: str, row: dict) -> list[str]:
+    score, statuses, reasons = EXPECTED[student]
+    problems = []
+    if row["max_score"] != 7 or row["score"] != score:
+        problems.append(f"score {row['score']}/{row['max_score']}, expected {score}/7")
+    if row["status"] not in statuses:
+        problems.append(f"status {row['status']}, expected one of {statuses}")
+    if row["isolation"] != ISOLATION:
+        problems.append(f"isolation {row['isolation']}")
+    by_id = {e["exercise"]: e for e in row["exercises"]}
+    if list(by_id) != ["01.1", "01.2", "01.3", "01.4", "01.5"]:
+        problems.append(f"exercises {list(by_id)}")
+    for e in row["exercises"]:
+        if e["passed"] != (e["points"] == e["max_points"]) or (not e["passed"] and not e["reason"]):
+            problems.append(f"{e['exercise']}: points and reason disagree")
+    for ex_id, text in reasons.items():
+        if text not in by_id.get(ex_id, {}).get("reason", ""):
+            problems.append(f"{ex_id}: reason should contain {text!r}")
+    return [f"{student}: {p}\n{json.dumps(row, indent=1, ensure_ascii=False)}" for p in problems]
+
+
+def test_corpus_of_bad_submissions(tmp_path):
+    """One batch (kernels start slowly): every row, score and reason, then the gradebook, exports, re-grading.
+
+    A single test, so that pytest-xdist cannot run the batch twice in two workers.
+    """
+    batch = run_corpus(tmp_path)
+    print(f"corpus of {len(EXPECTED)} graded in {batch['wall']:.0f} s with --jobs 2, isolation {ISOLATION}")
+    rows = batch["rows"]
+    # every submission gets a row, with the right score and a reason for every lost point
+    assert sorted(rows) == sorted(EXPECTED)
+    problems = [p for student in sorted(EXPECTED) for p in score_problems(student, rows[student])]
+    assert not problems, "\n".join(problems)
+
+    # the instructor's private check was used (and, under bwrap, the submission could not read it)
+    e = rows["correct"]["exercises"][1]
+    assert e["exercise"] == "01.2" and e["title"] == "a broadcast shape (private check)"
+    # the pickle a submission planted was never unpickled by the grader
+    assert not Path("/tmp/pwned").exists()
+
+    # the gradebook survived the submission that wrote to it
+    db = sqlite3.connect(batch["db"])
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0] == len(EXPECTED)
+    assert db.execute("SELECT COUNT(*) FROM results").fetchone()[0] == 5 * len(EXPECTED)
+
+    # the CSV says what the gradebook says
+    with open(tmp_path / "grades.csv") as f:
+        csv_rows = list(csv.DictReader(f))
+    assert len(csv_rows) == len(EXPECTED)
+    for r in csv_rows:
+        full = rows[r["student"]]
+        assert float(r["score"]) == full["score"]
+        assert [float(r[i]) for i in ("01.1", "01.2", "01.3", "01.4", "01.5")] == \
+               [e["points"] for e in full["exercises"]]
+
+    # feedback per submission, and the summary
+    fb = (tmp_path / "feedback" / "wrong-01.md").read_text()
+    assert "**Score: 2 / 7**" in fb and "expected dtype torch.float32" in fb
+    summary = (tmp_path / "feedback" / "SUMMARY.md").read_text()
+    assert f"{len(EXPECTED)} submissions" in summary and "| 01.3 | 2 |" in summary
+    assert "Total scores (points: count)" in batch["stdout"]
+
+    # grading the same files again changes nothing and runs nothing
+    before = db.execute("SELECT * FROM submissions ORDER BY student").fetchall()
+    r = grade_cli(tmp_path / "submissions", "--assignment", "01", "--db", batch["db"], "--feedback", "",
+                  "--tests", PRIVATE, cwd=tmp_path, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "already graded (same file), not run again" in r.stdout
+    assert db.execute("SELECT * FROM submissions ORDER BY student").fetchall() == before
+
+
+# ---- kill -9 in the middle of a batch, then resume ----------------------------------------------------
+
+def sleepy_notebook(seconds: float) -> str:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(f"import time\ntime.sleep({seconds})")]
+    return nbformat.writes(nb)
+
+
+def count(db: Path, table: str) -> int:
+    if not db.exists():
+        return 0
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+        return con.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0
+
+
+def test_kill_9_then_resume_loses_and_duplicates_nothing(tmp_path):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    names = ["ann", "ben", "cat", "dan"]
+    for i, n in enumerate(names):
+        (subs / f"{n}.ipynb").write_text(sleepy_notebook(2 + i * 0.01))  # distinct files
+    db = tmp_path / "gb.sqlite"
+    args = [sys.executable, "-m", "dlcourse", "grade", str(subs), "--assignment", "01", "--db", str(db),
+            "--timeout", "60", "--feedback", ""]
+    proc = subprocess.Popen(args, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 240
+    while count(db, "submissions") < 1 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.1)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    done_before = count(db, "submissions")
+    assert 1 <= done_before < len(names), "the batch should have been killed in the middle"
+    time.sleep(1)  # the sandbox of the killed grader dies with it
+    r = subprocess.run(args + ["--csv", str(tmp_path / "g.csv")], cwd=tmp_path, capture_output=True, text=True,
+                       timeout=240)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.count("already graded") == 1
+    con = sqlite3.connect(db)
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert sorted(x[0] for x in con.execute("SELECT student FROM submissions")) == names
+    assert con.execute("SELECT COUNT(*) FROM results").fetchone()[0] == 5 * len(names)
+    with open(tmp_path / "g.csv") as f:
+        assert sorted(row["student"] for row in csv.DictReader(f)) == names
+
+
+# ---- the pieces, without kernels ------------------------------------------------------------------------
+
+def test_assignment_is_inferred_from_metadata_check_calls_or_file_name():
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell('dl.check("02.1", x)\ndl.check("02.2", y)')]
+    assert runner.infer_assignment(nb, Path("alice.ipynb"), None)[0] == "02"
+    nb.metadata["dlcourse"] = {"assignment": "03"}
+    a, how = runner.infer_assignment(nb, Path("alice.ipynb"), None)
+    assert a == "03" and "metadata" in how and "other clues say 02" in how
+    assert runner.infer_assignment(nb, Path("alice.ipynb"), "4")[0] == "04"
+    assert runner.infer_assignment(None, Path("05_bob.ipynb"), None)[0] == "05"
+    assert runner.infer_assignment(None, Path("bob.ipynb"), None)[0] is None
+    assert runner.infer_assignment(None, Path("student20.ipynb"), None)[0] is None
+    assert runner.infer_assignment(None, Path("bob.ipynb"), None, batch="01") == (
+        "01", "the assignment of most submissions in this batch")
+
+
+def test_parse_rejects_what_is_not_a_v4_notebook():
+    assert "not valid JSON" in runner.parse_notebook(b"{")[1]
+    assert "nbformat 3" in runner.parse_notebook(json.dumps({"nbformat": 3, "worksheets": []}).encode())[1]
+    assert "no list of cells" in runner.parse_notebook(b"[1, 2]")[1]
+    assert "damaged" in runner.parse_notebook(json.dumps(
+        {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "x", "source": ""}]}).encode())[1]
+    nb, problem = runner.parse_notebook(sleepy_notebook(0).encode())
+    assert problem is None and nb.cells[0].source.startswith("import time")
+
+
+@pytest.mark.skipif(ISOLATION != "bwrap", reason="bubblewrap is not usable here")
+def test_sandbox_hides_files_blocks_writes_network_and_other_processes():
+    base = Path("/var/tmp") if Path("/var/tmp").is_dir() else Path.home()
+    outside = Path(tempfile.mkdtemp(prefix="dlcourse-grading-test-", dir=base))  # not under /tmp
+    box = Path(tempfile.mkdtemp(prefix="dlcourse-box-"))
+    try:
+        secret = outside / "gradebook.sqlite"
+        secret.write_text("grades")
+        secret_dir = outside / "private"
+        secret_dir.mkdir()
+        (secret_dir / "checks.py").write_text("answers")
+        probe = (
+            "import os, socket\n"
+            f"try:\n    print('secret', repr(open({str(secret)!r}).read()))\n"
+            "except OSError:\n    print('secret unreadable')\n"
+            f"print('dir', os.listdir({str(secret_dir)!r}))\n"
+            f"for p in ({str(secret)!r}, {str(outside / 'new')!r}, {str(ROOT / 'x')!r}):\n"
+            "    try:\n        open(p, 'w').write('x'); print('WROTE', p)\n"
+            "    except OSError as e:\n        print('refused', e.errno)\n"
+            f"open({str(box / 'ok')!r}, 'w').write('mine')\n"
+            "try:\n    socket.create_connection(('1.1.1.1', 80), timeout=3); print('NETWORK')\n"
+            "except OSError:\n    print('no network')\n"
+            f"print('grader visible', os.path.exists('/proc/{os.getpid()}/status'), os.getpid())\n")
+        cmd = sandbox.command("bwrap", box, [secret, secret_dir], [sys.executable, "-c", probe])
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+        out = r.stdout
+        assert r.returncode == 0, r.stderr
+        assert ("secret ''" in out or "secret unreadable" in out) and "dir []" in out
+        assert "WROTE" not in out and out.count("refused") == 3
+        assert "no network" in out and "NETWORK" not in out
+        assert "grader visible False" in out or os.getpid() < 3
+        assert (box / "ok").read_text() == "mine"
+        assert secret.read_text() == "grades"
+    finally:
+        import shutil
+
+        shutil.rmtree(outside, ignore_errors=True)
+        shutil.rmtree(box, ignore_errors=True)
