@@ -146,6 +146,8 @@ def student_notebook(solution_path: Path):
         cells.append(cell)
     # the banner goes right after the title cell
     title = next(i for i, c in enumerate(cells) if c.cell_type == "markdown")
+    # the solution notebook is titled "# Solutions N · ...", its student version "# Exercises N · ..."
+    cells[title].source = re.sub(r"^# Solutions\b", "# Exercises", cells[title].source)
     cells.insert(title + 1, nbformat.v4.new_markdown_cell(BANNER.format(name=solution_path.name)))
     student.cells = cells
     return student
