@@ -125,3 +125,14 @@ def chromium_page(viewport=(1200, 900)):
             yield Page(page)
         finally:
             browser.close()
+
+
+def open_slider(page, url: str):
+    """Open a page and return its first static slider's parts: (widget, frame image, first range input, value label)."""
+    page.goto(url, wait_until="load")
+    widget = page.locator("div.dlw").first
+    widget.wait_for(state="attached", timeout=10_000)
+    widget.scroll_into_view_if_needed()
+    return (widget, widget.locator("img.dlw-frame"), widget.locator("input.dlw-range").first,
+            widget.locator("output.dlw-value").first)
+

@@ -14,7 +14,7 @@ Select it with ``pytest -m browser``.
 from __future__ import annotations
 
 import pytest
-from browser import SCREENSHOTS, build_dir, chromium_page, serve
+from browser import SCREENSHOTS, build_dir, chromium_page, open_slider, serve
 
 PAGE = "chapters/06_gradient_descent.html"
 
@@ -28,13 +28,7 @@ def test_learning_rate_slider_changes_the_picture():
         assert size < 3_000_000, f"{PAGE} is {size / 1e6:.1f} MB; the budget is 3 MB"
         with serve(built) as url:
             page = p.page
-            page.goto(f"{url}/{PAGE}", wait_until="load")
-            widget = page.locator("div.dlw").first
-            widget.wait_for(state="attached", timeout=10_000)
-            widget.scroll_into_view_if_needed()
-            image = widget.locator("img.dlw-frame")
-            lr = widget.locator("input.dlw-range").first
-            label = widget.locator("output.dlw-value").first
+            widget, image, lr, label = open_slider(page, f"{url}/{PAGE}")
             assert widget.locator("input.dlw-range").count() == 2  # learning rate and batch size
 
             before_src, before_label = image.get_attribute("src"), label.text_content()

@@ -10,7 +10,7 @@ Playwright, unless ``DLCOURSE_REQUIRE_BROWSER=1``. Run only the browser tests wi
 from __future__ import annotations
 
 import pytest
-from browser import ROOT, SCREENSHOTS, build_dir, chromium_page, serve
+from browser import ROOT, SCREENSHOTS, build_dir, chromium_page, open_slider, serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -28,13 +28,7 @@ def test_slider_changes_the_picture(page_path, shot, first_label, last_label):
     build = build_dir(page_path)
     with serve(build) as url, chromium_page() as p:
         page = p.page
-        page.goto(f"{url}/{page_path}", wait_until="load")
-        widget = page.locator("div.dlw").first
-        widget.wait_for(state="attached", timeout=10_000)
-        widget.scroll_into_view_if_needed()
-        image = widget.locator("img.dlw-frame")
-        rng = widget.locator("input.dlw-range").first
-        label = widget.locator("output.dlw-value").first
+        widget, image, rng, label = open_slider(page, f"{url}/{page_path}")
         start_src, start_label = image.get_attribute("src"), label.text_content()
         assert start_src and start_src.startswith("data:image/png;base64,")
 
