@@ -22,6 +22,7 @@ from .data import (  # noqa: E402
 )
 from .devices import num_gpus, try_all_gpus, try_gpu  # noqa: E402
 from .display import progress  # noqa: E402
+from .glue import glue  # noqa: E402
 from .plot import Animator, plot, set_figsize, show_images, use_svg_display  # noqa: E402
 from .presets import Config, preset, preset_name, set_seed  # noqa: E402
 from .record import run_record  # noqa: E402
@@ -53,7 +54,7 @@ def __getattr__(name):
 
 __all__ = [
     "Accumulator", "Animator", "Config", "DataError", "FASHION_MNIST_LABELS", "TensorLoader", "Timer",
-    "accuracy", "check", "evaluate_accuracy", "get_fashion_mnist_labels", "init_xavier", "load_array",
+    "accuracy", "check", "evaluate_accuracy", "get_fashion_mnist_labels", "glue", "init_xavier", "load_array",
     "load_data_fashion_mnist", "load_data_mnist", "load_diabetes", "load_names", "load_shakespeare",
     "load_titanic", "num_gpus", "plot", "preset", "preset_name", "progress", "run_record", "set_figsize",
     "set_seed", "show_images", "synthetic_data", "train_ch3", "train_ch6", "train_epoch_ch3",
