@@ -126,6 +126,14 @@ def _image_loaders(images_fn, batch_size, resize, n_train, n_test, device, mean=
     return train, test
 
 
+def get_dataloader_workers() -> int:
+    """How many worker processes d2l's ``DataLoader`` uses to read images (d2l's ``get_dataloader_workers``: 4).
+
+    The course's own loaders need none: the images are decoded once and batches are cut from memory.
+    """
+    return 4
+
+
 def load_data_fashion_mnist(batch_size: int, resize=None, *, n_train: int | None = None,
                             n_test: int | None = None, device=None):
     """Fashion-MNIST as (train_iter, test_iter), like d2l's function of the same name.
