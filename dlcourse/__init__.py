@@ -12,6 +12,7 @@ from .data import (  # noqa: E402
     FASHION_MNIST_LABELS,
     DataError,
     TensorLoader,
+    fashion_mnist_root,
     get_dataloader_workers,
     get_fashion_mnist_labels,
     load_array,
@@ -74,9 +75,9 @@ def __getattr__(name):
 __all__ = [
     "Accumulator", "Animator", "Config", "DataError", "FASHION_MNIST_LABELS", "Residual", "TensorLoader", "Timer",
     "accuracy", "check", "corr2d", "evaluate_accuracy", "evaluate_accuracy_gpu", "evaluate_loss",
-    "get_dataloader_workers", "get_fashion_mnist_labels", "glue", "grad_clipping", "init_xavier", "linreg",
-    "load_array", "load_data_fashion_mnist", "load_data_mnist", "load_diabetes", "load_names", "load_shakespeare",
-    "load_titanic", "num_gpus", "plot", "predict_ch3", "preset", "preset_name", "progress", "run_record",
-    "set_axes", "set_figsize", "set_seed", "sgd", "show_images", "squared_loss", "synthetic_data", "train_ch3",
-    "train_ch6", "train_epoch_ch3", "try_all_gpus", "try_gpu", "use_svg_display",
+    "fashion_mnist_root", "get_dataloader_workers", "get_fashion_mnist_labels", "glue", "grad_clipping",
+    "init_xavier", "linreg", "load_array", "load_data_fashion_mnist", "load_data_mnist", "load_diabetes",
+    "load_names", "load_shakespeare", "load_titanic", "num_gpus", "plot", "predict_ch3", "preset", "preset_name",
+    "progress", "run_record", "set_axes", "set_figsize", "set_seed", "sgd", "show_images", "squared_loss",
+    "synthetic_data", "train_ch3", "train_ch6", "train_epoch_ch3", "try_all_gpus", "try_gpu", "use_svg_display",
 ]

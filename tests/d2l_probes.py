@@ -36,7 +36,7 @@ WRITTEN_IN = {
     "corr2d": "16",
     "evaluate_accuracy_gpu": "17", "train_ch6": "17",
     "Residual": "21",
-    "grad_clipping": "23",
+    "grad_clipping": "14 23",
 }
 # d2l's framework aliases (module-level names of d2l/torch.py) and the modules it exposes as attributes.
 ALIASES = ["ones", "zeros", "tensor", "arange", "meshgrid", "sin", "sinh", "cos", "cosh", "tanh", "linspace", "exp",
