@@ -21,6 +21,9 @@ $(VENV)/.book-installed: pyproject.toml | $(PY)
 # Tests need the package with its test extras (and so PyTorch).
 $(VENV)/.test-installed: pyproject.toml requirements.txt | $(PY)
 	$(PY) -m pip install -q -e ".[test,book]"
+	@# d2l 0.17.6 itself, without its pinned dependencies, for the side-by-side tests of the classic API
+	$(PY) -m pip install -q --no-deps --target $(VENV)/d2l-0.17.6 "d2l==0.17.6" || \
+	  echo "d2l 0.17.6 could not be installed: tests/test_d2l_side_by_side.py will be skipped"
 	touch $@
 
 venv: $(VENV)/.test-installed

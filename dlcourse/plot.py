@@ -95,9 +95,11 @@ class Animator:
     """
 
     def __init__(self, xlabel=None, ylabel=None, legend=None, xlim=None, ylim=None, xscale="linear",
-                 yscale="linear", fmts=("-", "m--", "g-.", "r:"), figsize=(3.5, 2.5)):
+                 yscale="linear", fmts=("-", "m--", "g-.", "r:"), nrows=1, ncols=1, figsize=(3.5, 2.5)):
         use_svg_display()
-        self.fig, self.axes = plt.subplots(figsize=figsize)
+        self.fig, self.axes = plt.subplots(nrows, ncols, figsize=figsize)
+        if nrows * ncols == 1:
+            self.axes = [self.axes]  # as in d2l: the curves go to ``axes[0]``
         self.config = (xlabel, ylabel, xlim, ylim, xscale, yscale, legend)
         self.fmts = fmts
         self.X, self.Y = None, None
@@ -120,10 +122,11 @@ class Animator:
         self.live.update()
 
     def _draw(self) -> None:
-        self.axes.cla()
+        ax = self.axes[0]
+        ax.cla()
         for x, y, fmt in zip(self.X, self.Y, self.fmts):
-            self.axes.plot(x, y, fmt)
-        set_axes(self.axes, *self.config)
+            ax.plot(x, y, fmt)
+        set_axes(ax, *self.config)
 
     def finish(self) -> None:
         if self.X is not None:

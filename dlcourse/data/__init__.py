@@ -6,6 +6,8 @@ from .loaders import (
     TensorLoader,
     decode_idx,
     fashion_mnist,
+    fashion_mnist_root,
+    get_dataloader_workers,
     get_fashion_mnist_labels,
     image_transform,
     load_array,
@@ -23,7 +25,8 @@ from .registry import FILES, DataFile
 
 __all__ = [
     "DataError", "DataFile", "ENV_CACHE", "ENV_MIRROR", "ENV_OFFLINE", "FASHION_MNIST_LABELS", "FILES",
-    "TensorLoader", "VerificationError", "cache_dir", "decode_idx", "fashion_mnist", "get_fashion_mnist_labels",
-    "image_transform", "load_array", "load_data_fashion_mnist", "load_data_mnist", "load_diabetes", "load_names",
-    "load_shakespeare", "load_titanic", "mnist", "read_bytes", "synthetic_data",
+    "TensorLoader", "VerificationError", "cache_dir", "decode_idx", "fashion_mnist", "fashion_mnist_root",
+    "get_dataloader_workers", "get_fashion_mnist_labels", "image_transform", "load_array",
+    "load_data_fashion_mnist", "load_data_mnist", "load_diabetes", "load_names", "load_shakespeare", "load_titanic",
+    "mnist", "read_bytes", "synthetic_data",
 ]

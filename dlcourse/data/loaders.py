@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -124,6 +125,28 @@ def _image_loaders(images_fn, batch_size, resize, n_train, n_test, device, mean=
                          transform=tf, device=device)
     test = TensorLoader(x_test[:n_test], y_test[:n_test], batch_size=batch_size, transform=tf, device=device)
     return train, test
+
+
+def fashion_mnist_root(root=None):
+    """A folder laid out as ``torchvision.datasets.FashionMNIST`` expects (``root/FashionMNIST/raw/...``), filled
+    from the course's verified copy of the files, so torchvision reads them with ``download=False`` (chapter 10).
+    Default: ``torchvision/`` in the data cache."""
+    root = Path(root) if root else fetch.cache_dir() / "torchvision"
+    raw = root / "FashionMNIST" / "raw"
+    raw.mkdir(parents=True, exist_ok=True)
+    for name in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+                 "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"):
+        if not (raw / name).exists():
+            (raw / name).write_bytes(read_bytes(f"fashion-mnist/{name}.gz"))
+    return str(root)
+
+
+def get_dataloader_workers() -> int:
+    """How many worker processes d2l's ``DataLoader`` uses to read images (d2l's ``get_dataloader_workers``: 4).
+
+    The course's own loaders need none: the images are decoded once and batches are cut from memory.
+    """
+    return 4
 
 
 def load_data_fashion_mnist(batch_size: int, resize=None, *, n_train: int | None = None,
