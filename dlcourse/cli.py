@@ -152,7 +152,7 @@ def _grade(args) -> int:
 
             def saved(r):
                 book.save(r)
-                print(f"  {r.student:<16} {r.assignment:>4}  {r.score:g}/{r.max_score:g}  {r.status:<8} "
+                print(f"  {r.student:<16} {r.assignment:>4}  {r.score:g}/{r.max_score:g}  {r.status:<11} "
                       f"{r.wall_s:5.1f} s", flush=True)
 
             grade_submissions(plan.todo, options, skip=skip, on_result=saved, plan=plan)
