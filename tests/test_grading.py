@@ -318,3 +318,39 @@ def test_sandbox_hides_files_blocks_writes_network_and_other_processes():
 
         shutil.rmtree(outside, ignore_errors=True)
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+@pytest.mark.skipif(ISOLATION != "bwrap", reason="bubblewrap is not usable here")
+def test_box_stops_a_run_that_creates_too_many_files_and_sends_answers_out():
+    """box.py, the sandbox's first process, with a stand-in worker (no kernel): 150,000 empty files take no
+    space but kernel memory, so they count against the write limit too; the answers still come out."""
+    scratch = Path(tempfile.mkdtemp(prefix="dlcourse-box-")).resolve()
+    box = scratch / "box"
+    (box / "answers").mkdir(parents=True)
+    try:
+        worker = ("import os, time\n"
+                  f"open({str(box / 'answers' / '01.1.json')!r}, 'w').write('{{\"kind\": \"json\", \"value\": 1}}')\n"
+                  "os.makedirs('work/many', exist_ok=True)\n"
+                  "for i in range(150_000):\n    open(f'work/many/{i}', 'w').close()\n"
+                  "time.sleep(60)\n")
+        r_ans, w_ans = os.pipe()
+        spec = dict(box=str(box), staging=str(scratch / "in"), answers_fd=w_ans, deadline_s=120, disk_mb=64,
+                    shm_mb=sandbox.SHM_MB)
+        argv = [sys.executable, str(ROOT / "dlcourse" / "grading" / "box.py"), json.dumps(spec), sys.executable, "-c",
+                worker]
+        cmd = sandbox.command("bwrap", box, [], argv, disk_mb=64, staging=scratch / "in")
+        folder = scratch / "received"
+        folder.mkdir()
+        receiver = runner._AnswerReceiver(r_ans, folder)
+        receiver.start()
+        t0 = time.monotonic()
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, pass_fds=(w_ans,))
+        os.close(w_ans)
+        receiver.join(30)
+        assert time.monotonic() - t0 < 50, "stopped by the deadline, not by the file count"
+        events = runner.parse_events(proc.stdout.encode())
+        assert {"event": "write_limit", "folder": "box", "stopped": True, "limit_mb": 64} in events, proc.stderr
+        assert (folder / "01.1.json").read_text() == '{"kind": "json", "value": 1}' and receiver.problem is None
+        assert not (box / "work").exists()  # all of it stayed in the sandbox's RAM disk
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)

@@ -230,8 +230,9 @@ def test_feedback_names_cells_as_jupyter_numbers_them_with_the_exercise():
     assert "the kernel died in cell [2] (in exercise 01.1)" in died and "so cell [3] (exercise 01.1) never ran" in died
     full = runner.why_unanswered("01.1", 5, {1: {"event": "ok"}, 3: {"event": "start"}}, None,
                                  {"write_limit": {"folder": "box", "limit_mb": 256}}, limits, labels)
-    assert full == ("no answer: the run was stopped when it wrote past its write limit (256 MB in its working and "
-                    "temporary folders, --disk) in cell [2] (in exercise 01.1), so cell [3] (exercise 01.1) never ran")
+    assert full == ("no answer: the run was stopped when it wrote past its write limit (256 MB or 100,000 files in "
+                    "its working and temporary folders, --disk) in cell [2] (in exercise 01.1), so cell [3] "
+                    "(exercise 01.1) never ran")
 
 
 # ---- the answers' way out of the bubblewrap sandbox ----------------------------------------------------------------

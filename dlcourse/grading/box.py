@@ -28,6 +28,7 @@ from pathlib import Path
 
 POLL_S = 0.1
 FULL_BYTES = 1024 * 1024          # less free space than this in a tmpfs: the submission hit its write limit
+MAX_FILES = 100_000               # files and folders: each costs kernel memory that the tmpfs size does not count
 
 
 def emit(**event) -> None:
@@ -43,9 +44,9 @@ def _undumpable() -> None:
         pass
 
 
-def _free(path: str) -> int:
+def _full(path: str) -> bool:
     st = os.statvfs(path)
-    return st.f_bavail * st.f_frsize
+    return st.f_bavail * st.f_frsize < FULL_BYTES or st.f_files - st.f_ffree > MAX_FILES
 
 
 def _kill_others() -> None:
@@ -98,7 +99,7 @@ def main(spec_json: str, worker: list[str]) -> int:
     proc = subprocess.Popen(worker, stdin=subprocess.DEVNULL)  # stdout: the events; the answers pipe is not inherited
 
     def full_folder():
-        return next((p for p in watched if os.path.isdir(p) and _free(p) < FULL_BYTES), None)
+        return next((p for p in watched if os.path.isdir(p) and _full(p)), None)
 
     full, stopped = None, False
     while proc.poll() is None:

@@ -350,9 +350,13 @@ def _skip(f, n: int) -> None:
         n -= len(chunk)
 
 
+MAX_FILES = 100_000  # as box.py: more files and folders than this count as passing the write limit
+
+
 def disk_usage(folder: Path, stop_at: int) -> int:
-    """Bytes allocated under ``folder`` (not following links), counting stops once past ``stop_at``."""
-    total, stack = 0, [folder]
+    """Bytes allocated under ``folder`` (not following links), each file or folder counted as at least
+    ``stop_at / MAX_FILES`` (so that a million empty files pass the limit too); counting stops past ``stop_at``."""
+    total, stack, least = 0, [folder], stop_at // MAX_FILES + 1
     while stack and total <= stop_at:
         try:
             with os.scandir(stack.pop()) as it:
@@ -361,7 +365,7 @@ def disk_usage(folder: Path, stop_at: int) -> int:
                         st = e.stat(follow_symlinks=False)
                     except OSError:
                         continue
-                    total += st.st_blocks * 512
+                    total += max(st.st_blocks * 512, least)
                     if e.is_dir(follow_symlinks=False):
                         stack.append(Path(e.path))
         except OSError:
@@ -464,7 +468,8 @@ def write_limit_text(facts: dict) -> str:
     w = facts.get("write_limit") or {}
     if w.get("folder") == "/dev/shm":
         return f"its {w.get('limit_mb')} MB of shared memory (/dev/shm)"
-    return f"its write limit ({w.get('limit_mb')} MB in its working and temporary folders, --disk)"
+    return (f"its write limit ({w.get('limit_mb')} MB or {MAX_FILES:,} files in its working and temporary "
+            "folders, --disk)")
 
 
 def why_unanswered(ex_id: str, cell: int | None, per_cell: dict[int, dict], fatal: dict | None,
