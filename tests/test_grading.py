@@ -64,17 +64,33 @@ def grade_cli(*args, **kw):
                           text=True, **kw)
 
 
+def allocated(folder: Path) -> int:
+    """Bytes of disk the files under ``folder`` occupy (a folder that vanishes while walked counts what was seen)."""
+    total = 0
+    for dirpath, _, files in os.walk(folder):
+        for f in files:
+            try:
+                total += os.lstat(os.path.join(dirpath, f)).st_blocks * 512
+            except OSError:
+                pass
+    return total
+
+
 class DiskWatch(threading.Thread):
-    """The least free space seen on the disk that holds the grader's temporary folders, every 0.1 s."""
+    """Every 0.1 s: how much of the host's disk the grader's scratch folders (``dlcourse-grade-*`` in the temporary
+    folder, where each submission's box lives) hold, and the disk's free space. The first is what the test checks:
+    the free space also moves with whatever else runs on the machine (another test installing PyTorch)."""
 
     def __init__(self, path: str):
         super().__init__(daemon=True)
-        self.path, self.stop, self.start_free = path, threading.Event(), shutil.disk_usage(path).free
-        self.min_free = self.start_free
+        self.path, self.stop, self.start_free = Path(path), threading.Event(), shutil.disk_usage(path).free
+        self.min_free, self.max_scratch = self.start_free, 0
 
     def run(self):
         while not self.stop.wait(0.1):
             self.min_free = min(self.min_free, shutil.disk_usage(self.path).free)
+            held = sum(allocated(d) for d in self.path.glob("dlcourse-grade-*"))
+            self.max_scratch = max(self.max_scratch, held)
 
 
 def run_corpus(d: Path) -> dict:
@@ -99,7 +115,7 @@ def run_corpus(d: Path) -> dict:
     assert r.returncode == 0, r.stdout + r.stderr
     rows = {row["student"]: row for row in json.loads((d / "grades.json").read_text())}
     return dict(dir=d, db=db, rows=rows, stdout=r.stdout, stderr=r.stderr, wall=wall,
-                disk_taken=disk.start_free - disk.min_free)
+                disk_taken=disk.start_free - disk.min_free, scratch_peak=disk.max_scratch)
 
 
 def score_problems(student: str, row: dict) -> list[str]:
@@ -147,9 +163,10 @@ def test_corpus_of_bad_submissions(tmp_path):
     hog = rows["disk_hog"]
     assert any("stopped" in n and f"write limit ({DISK_MB} MB" in n for n in hog["notes"]), hog["notes"]
     assert hog["wall_s"] < 45, "stopped by the time limit, not by the write limit"
-    taken = batch["disk_taken"] / 2**20
-    print(f"disk taken at most {taken:.0f} MB while grading (4096 MB written by disk_hog)")
-    assert taken < 1024, f"{taken:.0f} MB of the host's disk"
+    held, taken = batch["scratch_peak"] / 2**20, batch["disk_taken"] / 2**20
+    print(f"while grading (disk_hog tries to write 4096 MB): the grader's scratch folders held at most {held:.0f} MB "
+          f"of the host's disk; its free space dropped by at most {taken:.0f} MB (other jobs included)")
+    assert held < (64 if ISOLATION == "bwrap" else 4 * DISK_MB), f"{held:.0f} MB of the host's disk"
 
     # the gradebook survived the submission that wrote to it
     db = sqlite3.connect(batch["db"])
