@@ -85,6 +85,7 @@ def test_folders_are_searched_recursively_hidden_ones_skipped(tmp_path):
     assert [s.student for s in subs] == ["carol", "alice/01_tensors", "bob/01_tensors", "section/dave/work"]
     # a file given by itself is named by its file name; two with one name are refused, with both paths
     assert collect.collect([str(nested / "carol.ipynb")])[0].student == "carol"
+    assert len(collect.collect([str(nested), str(nested / "bob")])) == 4  # named twice: graded once
     (tmp_path / "carol.ipynb").write_text(nb_text())
     with pytest.raises(collect.CollectError, match="same name"):
         collect.collect([str(nested), str(tmp_path / "carol.ipynb")])

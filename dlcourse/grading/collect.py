@@ -66,6 +66,13 @@ def collect(args: list[str]) -> list[Submission]:
             subs.append(Submission(p, p.name))
         else:
             raise CollectError(f"no such file or folder: {arg}")
+    seen: set[Path] = set()
+    unique = []
+    for s in subs:  # a file named twice (a folder and a file in it) is one submission, named the first way
+        if s.path.resolve() not in seen:
+            seen.add(s.path.resolve())
+            unique.append(s)
+    subs = unique
     by_student: dict[str, list[Submission]] = {}
     for s in subs:
         by_student.setdefault(s.student, []).append(s)
