@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
+from venvs import clone, run
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -31,20 +31,12 @@ COLAB_PREINSTALLED = ["torch", "torchvision", "numpy", "pandas", "matplotlib", "
 TRAINING_CHAPTER = "11_softmax_regression.ipynb"
 
 
-def run(cmd, **kw):
-    out = subprocess.run(cmd, capture_output=True, text=True, **kw)
-    assert out.returncode == 0, f"{' '.join(map(str, cmd))} failed:\n{out.stdout[-3000:]}\n{out.stderr[-3000:]}"
-    return out
-
-
 @pytest.fixture(scope="module")
 def colab_env(tmp_path_factory):
     if os.environ.get("DLCOURSE_SKIP_COLAB_TEST"):
         pytest.skip("DLCOURSE_SKIP_COLAB_TEST is set")
     base = tmp_path_factory.mktemp("colab")
-    clone = base / "clone"
-    # the committed state, as Colab would fetch it from the repository
-    run(["git", "clone", "--quiet", str(ROOT), str(clone)])
+    repo = clone(base / "clone")  # the committed state, as Colab would fetch it from the repository
     venv = base / "venv"
     run([sys.executable, "-m", "venv", str(venv)])
     py = venv / "bin" / "python"
@@ -58,7 +50,7 @@ def colab_env(tmp_path_factory):
     pins = {"torch": torch.__version__.split("+")[0], "torchvision": torchvision.__version__.split("+")[0]}
     reqs = [f"{p}=={pins[p]}" if p in pins else p for p in COLAB_PREINSTALLED]
     run([str(py), "-m", "pip", "install", "-q", *reqs], timeout=1800)
-    return clone, py, base
+    return repo, py, base
 
 
 def test_setup_cell_installs_dlcourse_and_chapters_run(colab_env):

@@ -22,6 +22,9 @@ def feedback_markdown(sub: dict) -> str:
         text = text.replace("|", "\\|").replace("\n", " ")
         lines.append(f"| {mark} {e['exercise']} {e['title']} | {_g(e['points'])} / {_g(e['max_points'])} "
                      f"| {text} |")
+    if any("cell [" in (e["reason"] or "") for e in sub["exercises"]):
+        lines += ["", "Cells are counted as Jupyter numbers them after *Kernel → Restart Kernel and Run All Cells*: "
+                  "cell [5] is the fifth code cell (markdown cells are not counted)."]
     if sub["notes"]:
         lines += ["", "Notes from the grader:", ""] + [f"- {n}" for n in sub["notes"]]
     lines += ["", f"Submission `{sub['sha256'][:12]}`, graded {sub['graded_at']}.", ""]

@@ -107,6 +107,14 @@ CORPUS = {
     # about 150 MB of output
     "huge_output": notebook(IMPORTS, "for _ in range(100_000):\n    print('x' * 1000)",
                             "print('y' * 50_000_000)", *answers(*ALL)),
+    # tries to write 4 GB: sixteen 256 MB files, half in its working folder and half in its temporary folder;
+    # the write limit (--disk) stops it, the two answers before count
+    "disk_hog": notebook(IMPORTS, *answers("01.1", "01.2"),
+                         "import os\nimport tempfile\n\nchunk = b'x' * 2**20\nfor i in range(16):\n"
+                         "    folder = '.' if i % 2 == 0 else tempfile.gettempdir()\n"
+                         "    with open(os.path.join(folder, f'fill{i}.bin'), 'wb') as f:\n"
+                         "        for _ in range(256):\n            f.write(chunk)",
+                         *answers("01.3", "01.4", "01.5")),
     # the generated student notebook's placeholders: nothing answered
     # like the generated student notebook: placeholders left in two exercises, the other three deleted
     "unanswered": notebook(IMPORTS, 'M = ...  # YOUR CODE HERE\ndl.check("01.1", M)',
