@@ -6,6 +6,7 @@ Names follow d2l where d2l has them, so code from the book's notes carries over.
 __version__ = "0.1.0"
 
 from .checks import check  # noqa: E402
+from .concept_quiz import quiz  # noqa: E402
 from .data import (  # noqa: E402
     FASHION_MNIST_LABELS,
     DataError,
@@ -56,7 +57,7 @@ __all__ = [
     "Accumulator", "Animator", "Config", "DataError", "FASHION_MNIST_LABELS", "TensorLoader", "Timer",
     "accuracy", "check", "evaluate_accuracy", "get_fashion_mnist_labels", "glue", "init_xavier", "load_array",
     "load_data_fashion_mnist", "load_data_mnist", "load_diabetes", "load_names", "load_shakespeare",
-    "load_titanic", "num_gpus", "plot", "preset", "preset_name", "progress", "run_record", "set_figsize",
+    "load_titanic", "num_gpus", "plot", "preset", "preset_name", "progress", "quiz", "run_record", "set_figsize",
     "set_seed", "show_images", "synthetic_data", "train_ch3", "train_ch6", "train_epoch_ch3",
     "try_all_gpus", "try_gpu", "use_svg_display",
 ]
