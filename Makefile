@@ -38,6 +38,8 @@ $(VENV)/.pdf-installed: | $(PY)
 
 pdf: book $(VENV)/.pdf-installed
 	$(PY) tools/make_pdf.py
+	@# rebuild so that the front page links the PDF (and the website carries a copy)
+	$(VENV)/bin/jupyter-book build . --warningiserror --keep-going --quiet
 
 lint: $(VENV)/.test-installed
 	$(PY) -m ruff check .

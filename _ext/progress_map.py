@@ -1,13 +1,15 @@
 """The front page's progress map: ``{progress-map}`` in a page renders one tile per chapter, coloured by what this
 reader has done (the concept quizzes' answers, kept in the browser's localStorage; nothing leaves the page), with a
-reset button, and a link to the book's PDF when ``make pdf`` has put one beside the website.
+reset button, and a link to the book's PDF once ``make pdf`` has written ``_build/pdf/book.pdf``.
 
 The storage format and its helpers are shared with the quizzes (``dlcourse/quiz_assets/progress.js``), read here
 by path: building the website does not need the package installed.
 """
 
 import html
+import posixpath
 import re
+import shutil
 from pathlib import Path
 
 from docutils import nodes
@@ -39,11 +41,6 @@ SCRIPT = """
     armed = false; reset.textContent = "Reset my progress"; paint();
   });
   paint();
-  var pdf = document.getElementById("dlcourse-pdf-link");
-  if (pdf && window.fetch && location.protocol !== "file:") {
-    fetch(pdf.getAttribute("href"), {method: "HEAD"}).then(function (r) { if (r.ok) pdf.hidden = false; })
-      .catch(function () {});
-  }
 })();
 """
 
@@ -66,7 +63,11 @@ class ProgressMap(Directive):
     has_content = False
 
     def run(self):
-        return [progress_map()]
+        return [progress_map(), pdf_link()]
+
+
+class pdf_link(nodes.General, nodes.Element):
+    pass
 
 
 def _render(app, doctree, docname):
@@ -85,14 +86,38 @@ def _render(app, doctree, docname):
             f'<div id="dlcourse-progress-map" class="dlcourse-progress-map" role="list">{"".join(tiles)}</div>'
             '<p class="dlcourse-progress-legend"><span id="dlcourse-progress-summary"></span> Green: every quiz '
             "question answered correctly; yellow: started. Kept in this browser only.</p>"
-            '<p><button type="button" id="dlcourse-progress-reset">Reset my progress</button> '
-            '<a id="dlcourse-pdf-link" href="book.pdf" hidden>Download the whole book as a PDF</a></p>'
+            '<p><button type="button" id="dlcourse-progress-reset">Reset my progress</button></p>'
             f"<script>{PROGRESS_JS.read_text(encoding='utf-8')}{SCRIPT}</script>")
         node.replace_self(nodes.raw("", markup, format="html"))
 
 
+def _pdf(app) -> Path:
+    return Path(app.srcdir) / "_build" / "pdf" / "book.pdf"
+
+
+def _pdf_link(app, doctree, docname):
+    """Once ``make pdf`` has written the book's PDF, the page holding the map links it (and the build copies it)."""
+    for node in list(doctree.findall(pdf_link)):
+        if not _pdf(app).exists():
+            node.replace_self([])
+            continue
+        rel = posixpath.dirname(app.builder.get_relative_uri(docname, app.config.root_doc))
+        href = posixpath.join(rel, "book.pdf") if rel else "book.pdf"
+        size = _pdf(app).stat().st_size / 1e6
+        node.replace_self(nodes.raw("", f'<p><a id="dlcourse-pdf-link" href="{href}">Download the whole book as a '
+                                        f"PDF</a> ({size:.0f} MB).</p>", format="html"))
+
+
+def _copy_pdf(app, exception):
+    if exception is None and app.builder.format == "html" and _pdf(app).exists():
+        shutil.copyfile(_pdf(app), Path(app.outdir) / "book.pdf")
+
+
 def setup(app):
     app.add_node(progress_map)
+    app.add_node(pdf_link)
+    app.connect("doctree-resolved", _pdf_link)
+    app.connect("build-finished", _copy_pdf)
     app.add_directive("progress-map", ProgressMap)
     app.connect("doctree-resolved", _render)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

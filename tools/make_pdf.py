@@ -5,8 +5,8 @@
 Each page of the website (built by ``make book``) is opened in Chromium (Debian's, driven by Playwright: no
 browser download), MathJax is left to finish typesetting, and the page is printed to PDF as a reader would print
 it; the pages are then joined with pypdf, with one bookmark per page. Chinese text needs a CJK font
-(Debian: ``fonts-noto-cjk``). The PDF is also copied beside the website as ``book.pdf``, which the front page
-links once it exists. Works offline.
+(Debian: ``fonts-noto-cjk``); MathJax comes from a local npm copy. Works offline. Once the PDF exists, the next
+website build links it from the front page and puts it beside the pages (``_ext/progress_map.py``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import functools
 import http.server
 import io
 import os
-import shutil
 import sys
 import threading
 import time
@@ -30,6 +29,13 @@ ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("DLCOURSE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
+# Paper cannot scroll sideways: wrap long code lines, keep headings with what follows them.
+PRINT_CSS = """
+pre, pre code, .highlight pre { white-space: pre-wrap !important; overflow-wrap: anywhere !important; }
+div.cell_output, div.output { overflow: visible !important; }
+h1, h2, h3, h4 { break-after: avoid; break-inside: avoid; overflow-wrap: anywhere; }
+img, svg, figure, .dlcourse-quiz-question, tr { break-inside: avoid; }
+"""
 MATHJAX_DONE = """async () => {
   if (window.MathJax && MathJax.startup && MathJax.startup.promise) { await MathJax.startup.promise; }
   if (window.MathJax && MathJax.typesetPromise) { await MathJax.typesetPromise(); }
@@ -90,6 +96,7 @@ def print_pages(html_dir: Path, pages: list[str]) -> list[tuple[str, bytes]]:
             t0 = time.time()
             page.goto(f"{base}/{name}.html", wait_until="networkidle")
             page.evaluate(MATHJAX_DONE)
+            page.add_style_tag(content=PRINT_CSS)
             page.emulate_media(media="print")
             pdf = page.pdf(format="A4", print_background=True,
                            margin={"top": "14mm", "bottom": "14mm", "left": "12mm", "right": "12mm"})
@@ -109,7 +116,7 @@ def merge(printed: list[tuple[str, bytes]], out: Path) -> int:
         start = len(writer.pages)
         for p in PdfReader(io.BytesIO(pdf)).pages:
             writer.add_page(p)
-        writer.add_outline_item(title, start)
+        writer.add_outline_item(title, page_number=start)
     writer.add_metadata({"/Title": "Deep Learning by Doing · 动手学深度学习 (PyTorch)"})
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("wb") as f:
@@ -129,8 +136,6 @@ def main(argv=None) -> int:
     t0 = time.time()
     print(f"printing {len(pages)} page(s) from {args.html} ...", flush=True)
     n = merge(print_pages(args.html, pages), args.out)
-    if args.html.is_dir() and not args.pages:
-        shutil.copyfile(args.out, args.html / "book.pdf")
     print(f"wrote {args.out} ({n} pages, {args.out.stat().st_size / 1e6:.1f} MB) in {time.time() - t0:.0f} s")
     return 0
 
