@@ -8,7 +8,7 @@ NBVAL := -p no:cacheprovider --nbval --nbval-current-env --nbval-sanitize-with t
          --nbval-cell-timeout=600 -n 2 --dist loadscope
 export DLCOURSE_HEADLESS := 1
 
-.PHONY: book test unit nbval lint execute exercises clean venv
+.PHONY: book test unit nbval lint execute exercises clean venv pdf
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,16 @@ book: $(VENV)/.book-installed
 	rm -rf _build/html
 	$(VENV)/bin/jupyter-book build . --warningiserror --keep-going --quiet
 	@echo "Website built: $(CURDIR)/_build/html/index.html"
+
+# The book as one PDF (_build/pdf/book.pdf): each built page printed by Debian's Chromium, then joined.
+$(VENV)/.pdf-installed: | $(PY)
+	$(PY) -m pip install -q "playwright>=1.40" "pypdf>=3" "pyyaml>=5.1"
+	touch $@
+
+pdf: book $(VENV)/.pdf-installed
+	$(PY) tools/make_pdf.py
+	@# rebuild so that the front page links the PDF (and the website carries a copy)
+	$(VENV)/bin/jupyter-book build . --warningiserror --keep-going --quiet
 
 lint: $(VENV)/.test-installed
 	$(PY) -m ruff check .

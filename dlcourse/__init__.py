@@ -8,6 +8,7 @@ numbers (the README lists exactly which names; ``tests/test_d2l_api.py`` checks 
 __version__ = "0.1.0"
 
 from .checks import check  # noqa: E402
+from .concept_quiz import quiz  # noqa: E402
 from .data import (  # noqa: E402
     FASHION_MNIST_LABELS,
     DataError,
@@ -78,6 +79,6 @@ __all__ = [
     "fashion_mnist_root", "get_dataloader_workers", "get_fashion_mnist_labels", "glue", "grad_clipping",
     "init_xavier", "linreg", "load_array", "load_data_fashion_mnist", "load_data_mnist", "load_diabetes",
     "load_names", "load_shakespeare", "load_titanic", "num_gpus", "plot", "predict_ch3", "preset", "preset_name",
-    "progress", "run_record", "set_axes", "set_figsize", "set_seed", "sgd", "show_images", "squared_loss",
+    "progress", "quiz", "run_record", "set_axes", "set_figsize", "set_seed", "sgd", "show_images", "squared_loss",
     "synthetic_data", "train_ch3", "train_ch6", "train_epoch_ch3", "try_all_gpus", "try_gpu", "use_svg_display",
 ]

@@ -27,7 +27,7 @@ LOCK = Path(os.environ.get("DLCOURSE_EXEC_LOCK", "/tmp/dlcourse-execute.lock"))
 
 def execute(path: Path, preset: str, timeout: int) -> float:
     nb = nbformat.read(path, as_version=4)
-    nbconventions.apply(nb)
+    nbconventions.apply(nb, path)
     os.environ["DLCOURSE_PRESET"] = preset
     os.environ["DLCOURSE_HEADLESS"] = "1"
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,

@@ -47,9 +47,48 @@ def notebooks(dirs=NOTEBOOK_DIRS) -> list[Path]:
     return out
 
 
-def apply(nb) -> None:
-    """Give a notebook the setup cell (first) and the metadata every notebook carries."""
+QUIZ_TAG = "dlcourse-quiz"
+
+
+def quiz_cells(chapter: str):
+    """The heading and the code cell that show a chapter's concept quiz (``dlcourse/quizzes/NN.yaml``)."""
     import nbformat
+
+    heading = nbformat.v4.new_markdown_cell(
+        "## Check your understanding · 自测\n\nA few questions on this chapter's ideas. Choose an option to see "
+        "whether it is right and why; your answers stay in this browser, and the front page shows your progress.")
+    heading.id = "quiz-heading"
+    heading.metadata["tags"] = [QUIZ_TAG]
+    cell = nbformat.v4.new_code_cell(f'dl.quiz("{chapter}")')
+    cell.id = "quiz"
+    cell.metadata["tags"] = ["remove-input", QUIZ_TAG]
+    return [heading, cell]
+
+
+def ensure_quiz(nb, chapter: str) -> None:
+    """Give a chapter its quiz cells, once: before the closing link to its exercises, or else before the
+    run-record cell. Cells already there (tagged ``dlcourse-quiz``) are left where they are, with their source
+    refreshed."""
+    tagged = [c for c in nb.cells if QUIZ_TAG in c.metadata.get("tags", [])]
+    if tagged:
+        for c in tagged:
+            if c.cell_type == "code":
+                c.source = f'dl.quiz("{chapter}")'
+        return
+    code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    pos = code[-1] if code and "run_record(" in nb.cells[code[-1]].source else len(nb.cells)
+    if pos > 0 and nb.cells[pos - 1].cell_type == "markdown" and "exercises/" in nb.cells[pos - 1].source:
+        pos -= 1
+    nb.cells[pos:pos] = quiz_cells(chapter)
+
+
+def apply(nb, path: Path | None = None) -> None:
+    """Give a notebook the setup cell (first) and the metadata every notebook carries; a chapter also gets
+    its concept-quiz cells."""
+    import nbformat
+
+    if path is not None and Path(path).parent.name == "chapters" and Path(path).name[:2].isdigit():
+        ensure_quiz(nb, Path(path).name[:2])
 
     src = setup_cell_source()
     first = nb.cells[0] if nb.cells else None
