@@ -3,8 +3,7 @@
 Names follow d2l where d2l has them, so code from the book's notes carries over.
 """
 
-__version__ = "0.1.0"
-
+from ._version import __version__  # noqa: F401 (re-exported)
 from .checks import check  # noqa: E402
 from .data import (  # noqa: E402
     FASHION_MNIST_LABELS,
