@@ -8,7 +8,7 @@ NBVAL := -p no:cacheprovider --nbval --nbval-current-env --nbval-sanitize-with t
          --nbval-cell-timeout=600 -n 2 --dist loadscope
 export DLCOURSE_HEADLESS := 1
 
-.PHONY: book test unit nbval lint execute exercises clean venv
+.PHONY: book test unit nbval lint execute exercises clean venv full-gpu bench
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ test: lint book unit nbval
 PRESET ?= lite
 execute: $(VENV)/.test-installed
 	$(PY) tools/execute.py --preset $(PRESET) $(NB)
+
+# Chapters 11-24 in the full preset on one CUDA GPU, executed into copies (_build/full-gpu/), records into
+# benchmarks/full-gpu.json. FULL_GPU_ARGS passes options, e.g. FULL_GPU_ARGS="--chapters 17,21 --jobs 2".
+full-gpu: $(VENV)/.test-installed
+	$(PY) tools/full_gpu.py $(FULL_GPU_ARGS)
 
 # Regenerate the student notebooks in exercises/ from solutions/ (the one source).
 exercises: $(VENV)/.test-installed
