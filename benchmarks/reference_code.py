@@ -5,8 +5,7 @@ d2l-en 0.17.5 (the builds whose figures ``../shared/reference.md`` quotes; after
 ``lenet.ipynb``, ``alexnet.ipynb``, ``vgg.ipynb``, ``nin.ipynb``, ``googlenet.ipynb``, ``batch-norm.ipynb``.
 The d2l 1.0.3 package (installed for its ``train_ch6`` and data loader) defines none of them in the classic
 form. The MNIST networks are copies of 刘二大人's lecture code (PyTorch 深度学习实践, lectures 10 and 11), as
-the course's notes give it. ``REFERENCE_RUNS`` holds each run's configuration exactly as the reference trains
-it (input size, batch size, learning rate, 10 epochs) and the test accuracy its build reports.
+the course's notes give it. ``reference_runs.py`` holds how each reference trains them.
 """
 
 from __future__ import annotations
@@ -243,32 +242,7 @@ class LiuResNet(nn.Module):
         return self.fc(x)
 
 
-# The reference runs of chapters 17-22. ``key``: the result key of the chapter's run record (its training
-# curve is ``curves[key without "_test_acc"]``); ``acc``: the test accuracy the reference reports after its
-# 10 epochs (the figure the chapter is measured against); ``pipeline``: whose training code runs it.
-_D2L = "d2l-zh 2.0.0 printed test acc (reference.md)"
-_LIU = "刘二大人's slide (reference.md)"
-REFERENCE_RUNS = {
-    "lenet": dict(chapter="17", key="lenet_test_acc", make=d2l_lenet, data="fashion-mnist", resize=None,
-                  batch_size=256, lr=0.9, epochs=10, acc=0.779, source=_D2L, pipeline="d2l"),
-    "mnist_cnn": dict(chapter="17", key="mnist_cnn_test_acc", make=LiuNet, data="mnist", resize=None,
-                      batch_size=64, lr=0.01, momentum=0.5, epochs=10, acc=0.9869, source=_LIU, pipeline="liu"),
-    "alexnet": dict(chapter="18", key="alexnet_test_acc", make=d2l_alexnet, data="fashion-mnist", resize=224,
-                    batch_size=128, lr=0.01, epochs=10, acc=0.883, source=_D2L, pipeline="d2l"),
-    "vgg": dict(chapter="19", key="vgg_test_acc", make=d2l_vgg, data="fashion-mnist", resize=224,
-                batch_size=128, lr=0.05, epochs=10, acc=0.920, source=_D2L, pipeline="d2l"),
-    "nin": dict(chapter="20", key="nin_test_acc", make=d2l_nin, data="fashion-mnist", resize=224,
-                batch_size=128, lr=0.1, epochs=10, acc=0.790, source=_D2L, pipeline="d2l"),
-    "googlenet": dict(chapter="21", key="googlenet_test_acc", make=d2l_googlenet, data="fashion-mnist",
-                      resize=96, batch_size=128, lr=0.1, epochs=10, acc=0.886, source=_D2L, pipeline="d2l"),
-    "inception_mnist": dict(chapter="21", key="inception_mnist_test_acc", make=LiuInceptionNet, data="mnist",
-                            resize=None, batch_size=64, lr=0.01, momentum=0.5, epochs=10, acc=0.9866,
-                            source=_LIU, pipeline="liu"),
-    "residual_mnist": dict(chapter="21", key="residual_mnist_test_acc", make=LiuResNet, data="mnist",
-                           resize=None, batch_size=64, lr=0.01, momentum=0.5, epochs=10, acc=0.9901,
-                           source=_LIU, pipeline="liu"),
-    "bn_lenet": dict(chapter="22", key="bn_lenet_test_acc", make=d2l_bn_lenet, data="fashion-mnist",
-                     resize=None, batch_size=256, lr=1.0, epochs=10, acc=0.836,
-                     source="d2l-en 0.17.5 printed test acc (reference.md; zh 2.0.0 printed 0.708)",
-                     pipeline="d2l"),
-}
+# name (as in reference_runs.REFERENCE_RUNS) -> constructor
+NETWORKS = {"lenet": d2l_lenet, "mnist_cnn": LiuNet, "alexnet": d2l_alexnet, "vgg": d2l_vgg, "nin": d2l_nin,
+            "googlenet": d2l_googlenet, "inception_mnist": LiuInceptionNet, "residual_mnist": LiuResNet,
+            "bn_lenet": d2l_bn_lenet}

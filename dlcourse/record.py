@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import platform
 import time
 
@@ -10,7 +11,7 @@ import torch
 
 from ._version import __version__
 from .devices import describe, try_gpu
-from .presets import current_preset
+from .presets import current_preset, current_settings
 
 _START = time.time()  # the kernel imports dlcourse in its first cells
 
@@ -37,6 +38,9 @@ def make_record(curves: dict | None = None, **results) -> dict:
         "finished": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "results": {k: _round(v) for k, v in results.items()},
     }
+    settings = current_settings()
+    if settings:  # the configuration that produced the results (metadata only; dl.preset printed it)
+        record["settings"] = json.loads(json.dumps(settings, default=str))
     if curves:
         record["curves"] = check_curves(curves)
     return record

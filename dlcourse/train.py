@@ -15,7 +15,7 @@ from .devices import describe, synchronize, try_gpu
 from .display import progress
 from .plot import Animator
 from .precision import choose_precision
-from .speed import default_channels_last
+from .speed import default_channels_last, threads_for
 
 
 class Accumulator:
@@ -191,10 +191,11 @@ def train_ch6(net, train_iter, test_iter, num_epochs, lr, device=None, *, optimi
 
     Decided once, before the loop: the precision (``amp``; see ``dlcourse.precision``: bf16 on CUDA >= 8.0,
     fp16 with a gradient scaler on older CUDA, fp32 on MPS and the CPU) and the memory layout
-    (``channels_last``; see ``dlcourse.speed``). ``scheduler`` is stepped after every batch (e.g.
-    ``OneCycleLR``). Loss and accuracy stay on the device and are read back only when plotted
-    (``points_per_epoch`` times per epoch). Prints the final loss and accuracies and the throughput, and
-    returns them with ``history``: per epoch, the wall time since training started and the three metrics.
+    (``channels_last``), and on a busy CPU the thread count (see ``dlcourse.speed``). ``scheduler`` is
+    stepped after every batch (e.g. ``OneCycleLR``). Loss and accuracy stay on the device and are read back
+    only when plotted (``points_per_epoch`` times per epoch). Prints the final loss and accuracies and the
+    throughput, and returns them with ``history``: per epoch, the wall time since training started and the
+    three metrics.
     """
     device = torch.device(device) if device is not None else try_gpu()
     precision = choose_precision(device, amp)
@@ -210,7 +211,7 @@ def train_ch6(net, train_iter, test_iter, num_epochs, lr, device=None, *, optimi
     animator = Animator(xlabel="epoch", xlim=[0 if points_per_epoch > 1 else 1, num_epochs],
                         legend=["train loss", "train acc", "test acc"])
     history, timer, n_seen, start = [], Timer(), 0, time.perf_counter()
-    with progress(total=num_epochs * num_batches, desc=f"training on {device}") as bar:
+    with threads_for(device), progress(total=num_epochs * num_batches, desc=f"training on {device}") as bar:
         for epoch in range(num_epochs):
             net.train()
             sums = torch.zeros(2, device=device)  # loss and correct predictions, summed on the device
@@ -240,9 +241,10 @@ def train_ch6(net, train_iter, test_iter, num_epochs, lr, device=None, *, optimi
                 test_acc = _evaluate(net, test_iter, move)
             history.append(_epoch_point(epoch + 1, start, train_loss, train_acc, test_acc))
             animator.add(epoch + 1, (train_loss, train_acc, test_acc))
+        where = describe(device)  # read while training's thread count is in force
     animator.finish()
     speed = n_seen / timer.sum()
     print(f"loss {train_loss:.3f}, train acc {train_acc:.3f}, test acc {test_acc:.3f}")
-    print(f"{speed:.1f} examples/sec on {describe(device)}")
+    print(f"{speed:.1f} examples/sec on {where}")
     return {"train_loss": train_loss, "train_acc": train_acc, "test_acc": test_acc, "examples_per_sec": speed,
             "history": history}

@@ -83,3 +83,13 @@ def test_record_does_not_import_the_package_root():
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.level == 1:
             assert node.module, "record.py imports the package root (`from . import ...`)"
+
+
+def test_the_chosen_preset_settings_ride_in_the_record(monkeypatch, capsys):
+    monkeypatch.setenv("DLCOURSE_PRESET", "lite")
+    monkeypatch.setattr(presets, "_state", {})
+    assert "settings" not in record.make_record()
+    dl.preset(full=dict(epochs=10), lite=dict(epochs=3, resize=(32, 32), opt=None), smoke=dict(epochs=1))
+    rec = record.make_record(test_acc=0.5)
+    assert rec["settings"] == {"epochs": 3, "resize": [32, 32], "opt": None}
+    assert "resize" not in record.format_record(rec).split("Run record")[1]  # printed by dl.preset, not again

@@ -237,3 +237,23 @@ def test_train_ch3_returns_a_history():
     m = dl.train_ch3(net, train, train, nn.CrossEntropyLoss(reduction="none"), 2,
                      torch.optim.SGD(net.parameters(), lr=0.5))
     assert [h["epoch"] for h in m["history"]] == [1, 2] and m["history"][-1]["test_acc"] == m["test_acc"]
+
+
+def test_a_busy_cpu_trains_on_one_thread_and_gets_its_threads_back(monkeypatch, capsys):
+    from dlcourse import speed
+
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    monkeypatch.setattr(speed.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(speed.os, "getloadavg", lambda: (12.0, 10.0, 8.0))
+    assert speed.cpu_is_busy() and speed.training_threads("cpu") == 1
+    assert speed.training_threads("cuda") is None
+    before = torch.get_num_threads()
+    loader, net = image_task(64)
+    dl.train_ch6(net, loader, loader, 1, 0.1, "cpu")
+    assert "examples/sec on cpu (1 thread)" in capsys.readouterr().out
+    assert torch.get_num_threads() == before
+    monkeypatch.setattr(speed.os, "getloadavg", lambda: (1.5, 1.0, 1.0))
+    assert not speed.cpu_is_busy() and speed.training_threads("cpu") is None
+    monkeypatch.setattr(speed.os, "getloadavg", lambda: (12.0, 10.0, 8.0))
+    monkeypatch.setenv("OMP_NUM_THREADS", "2")  # the user's choice wins
+    assert speed.training_threads("cpu") is None
