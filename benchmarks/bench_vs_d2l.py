@@ -141,10 +141,11 @@ def bench_data(d2l, batch_size=256) -> dict:
 
 
 # ---- 2. LeNet end to end -----------------------------------------------------------------------------------
-def d2l_printed(text: str, what: str) -> float | None:
-    pattern = {"speed": r"([\d.]+) examples/sec", "test_acc": r"test acc ([\d.]+)"}[what]
-    m = re.search(pattern, text)
-    return float(m.group(1)) if m else None
+def d2l_printed(text: str, what: str):
+    """A figure from the lines both train_ch6 print: the speed, the test accuracy, or the device it ran on."""
+    pattern = {"speed": r"([\d.]+) examples/sec", "test_acc": r"test acc ([\d.]+)", "on": r"examples/sec on (.*)"}
+    m = re.search(pattern[what], text)
+    return (m.group(1).strip() if what == "on" else float(m.group(1))) if m else None
 
 
 def bench_lenet(d2l, device, epochs: int, repeats: int) -> dict:
@@ -168,15 +169,13 @@ def bench_lenet(d2l, device, epochs: int, repeats: int) -> dict:
             if speed > res.get(f"{key}_ex_per_s", 0):
                 res[f"{key}_wall_s"] = round(wall, 2)
                 res[f"{key}_ex_per_s"] = round(speed, 1)
-                res[f"{key}_reported_ex_per_s"] = (round(result["examples_per_sec"], 1) if isinstance(result, dict)
-                                                   else d2l_printed(text, "speed"))
-                res[f"{key}_test_acc"] = (round(result["test_acc"], 4) if isinstance(result, dict)
-                                          else d2l_printed(text, "test_acc"))
+                res[f"{key}_reported_ex_per_s"] = d2l_printed(text, "speed")
+                res[f"{key}_test_acc"] = d2l_printed(text, "test_acc")
+                res[f"{key}_on"] = d2l_printed(text, "on")
     res["ratio"] = round(res["ours_ex_per_s"] / res["d2l_ex_per_s"], 2)
     res["ratio_loop_only"] = round(res["ours_ex_per_s"] / res["d2l_loop_our_loader_ex_per_s"], 2)
-    res["ours_settings"] = (f"dl.train_ch6 defaults on {device}: channels_last="
-                            f"{default_channels_last(device, reference_code.d2l_lenet())}, "
-                            f"{torch.get_num_threads()} threads, fp32")
+    res["ours_settings"] = (f"dl.train_ch6 defaults on {res['ours_on']}: channels_last="
+                            f"{default_channels_last(device, reference_code.d2l_lenet())}, fp32")
     return res
 
 

@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import warnings
 from dataclasses import dataclass
 
 import torch
@@ -40,6 +42,16 @@ class Precision:
     def autocast(self):
         """The context the forward pass (and the loss) runs in."""
         return torch.autocast(self.device_type, dtype=self.dtype or torch.float32, enabled=self.dtype is not None)
+
+    @contextlib.contextmanager
+    def training(self):
+        """Around the training loop. With fp16 the scaler skips the steps whose gradients overflowed (often the
+        first few, while it finds its scale); a scheduler stepped after such a step warns that it ran before
+        ``optimizer.step()``. That is expected here, so the warning is silenced."""
+        with warnings.catch_warnings():
+            if self.scaled:
+                warnings.filterwarnings("ignore", message=r"Detected call of `lr_scheduler\.step\(\)` before")
+            yield
 
     def scaler(self):
         """A gradient scaler, enabled only for fp16; disabled, its calls pass straight through."""

@@ -211,7 +211,8 @@ def train_ch6(net, train_iter, test_iter, num_epochs, lr, device=None, *, optimi
     animator = Animator(xlabel="epoch", xlim=[0 if points_per_epoch > 1 else 1, num_epochs],
                         legend=["train loss", "train acc", "test acc"])
     history, timer, n_seen, start = [], Timer(), 0, time.perf_counter()
-    with threads_for(device), progress(total=num_epochs * num_batches, desc=f"training on {device}") as bar:
+    bar = progress(total=num_epochs * num_batches, desc=f"training on {device}")
+    with threads_for(device), precision.training(), bar:
         for epoch in range(num_epochs):
             net.train()
             sums = torch.zeros(2, device=device)  # loss and correct predictions, summed on the device

@@ -257,3 +257,28 @@ def test_a_busy_cpu_trains_on_one_thread_and_gets_its_threads_back(monkeypatch, 
     monkeypatch.setattr(speed.os, "getloadavg", lambda: (12.0, 10.0, 8.0))
     monkeypatch.setenv("OMP_NUM_THREADS", "2")  # the user's choice wins
     assert speed.training_threads("cpu") is None
+
+
+def test_fp16_skipped_steps_do_not_make_the_scheduler_warn(monkeypatch):
+    """A scale so large that the first steps overflow: the scaler skips them, the scheduler still steps, quietly."""
+    import warnings
+
+    from dlcourse import train as train_mod
+    from dlcourse.precision import Precision
+
+    scalers = []
+
+    class FP16OnCPU(Precision):
+        def scaler(self):
+            scalers.append(torch.amp.GradScaler("cpu", init_scale=2.0 ** 40))
+            return scalers[-1]
+
+    monkeypatch.setattr(train_mod, "choose_precision", lambda device, amp=None: FP16OnCPU("fp16", "cpu"))
+    loader, net = image_task()
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.5, total_steps=len(loader))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        dl.train_ch6(net, loader, loader, 1, 0.1, "cpu", optimizer=opt, scheduler=sched)
+    assert scalers[0].get_scale() < 2.0 ** 40  # steps were skipped
+    assert sched.last_epoch == len(loader)
