@@ -56,6 +56,13 @@ execute: $(VENV)/.test-installed
 full-gpu: $(VENV)/.test-installed
 	$(PY) tools/full_gpu.py $(FULL_GPU_ARGS)
 
+# Our code against the reference courses' own, in one run on this machine (run it on a quiet machine, after
+# the chapters' final runs): writes benchmarks/results.json, then the Benchmarks page. BENCH_ARGS passes options.
+bench: $(VENV)/.test-installed
+	$(PY) -c "import d2l, scipy" 2>/dev/null || $(PY) -m pip install -q --no-deps "d2l==1.0.3" scipy
+	$(PY) benchmarks/bench_vs_d2l.py $(BENCH_ARGS)
+	$(PY) tools/benchmarks_page.py
+
 # Regenerate the student notebooks in exercises/ from solutions/ (the one source).
 exercises: $(VENV)/.test-installed
 	$(PY) tools/make_exercises.py
