@@ -9,6 +9,7 @@
   every operation make a small network 5-10x slower than one thread does (measured: LeNet 240 against
   1,660 examples/s at load 12 on 2 cores). So on a busy CPU training runs on one thread, and the thread
   count is restored afterwards. ``OMP_NUM_THREADS`` set by the user (as ``make nbval`` does) always wins.
+- **cuDNN autotuning** on CUDA (``cudnn.benchmark``) while training: the images have one size per chapter.
 - **torch.compile** is not used on a CPU: LeNet compiles in about 35 s for a 1.07x steadier step, which
   pays back only after about 5 million examples (80 epochs); see ``benchmarks/speed_cpu.json``.
 """
@@ -47,12 +48,18 @@ def training_threads(device) -> int | None:
 
 
 @contextlib.contextmanager
-def threads_for(device):
-    """Train with ``training_threads(device)`` threads, and restore the thread count afterwards."""
+def tuned_for(device):
+    """Train with the device's speed settings, and restore the global ones afterwards: on a CPU the thread count
+    (``training_threads``); on CUDA cuDNN's autotuner (``cudnn.benchmark``: each convolution shape is timed
+    once and its fastest algorithm kept, which pays for the fixed image sizes of these chapters)."""
     n, before = training_threads(device), torch.get_num_threads()
+    tune, tune_before = torch.device(device).type == "cuda", torch.backends.cudnn.benchmark
     if n is not None:
         torch.set_num_threads(n)
+    if tune:
+        torch.backends.cudnn.benchmark = True
     try:
         yield
     finally:
         torch.set_num_threads(before)
+        torch.backends.cudnn.benchmark = tune_before

@@ -15,7 +15,7 @@ from .devices import describe, synchronize, try_gpu
 from .display import progress
 from .plot import Animator
 from .precision import choose_precision
-from .speed import default_channels_last, threads_for
+from .speed import default_channels_last, tuned_for
 
 
 class Accumulator:
@@ -189,13 +189,13 @@ def train_ch6(net, train_iter, test_iter, num_epochs, lr, device=None, *, optimi
               loss=None, init=True, amp=None, channels_last=None, points_per_epoch=1) -> dict:
     """Train a model on a device (d2l's ``train_ch6``): SGD and cross-entropy unless given others.
 
-    Decided once, before the loop: the precision (``amp``; see ``dlcourse.precision``: bf16 on CUDA >= 8.0,
-    fp16 with a gradient scaler on older CUDA, fp32 on MPS and the CPU) and the memory layout
-    (``channels_last``), and on a busy CPU the thread count (see ``dlcourse.speed``). ``scheduler`` is
-    stepped after every batch (e.g. ``OneCycleLR``). Loss and accuracy stay on the device and are read back
-    only when plotted (``points_per_epoch`` times per epoch). Prints the final loss and accuracies and the
-    throughput, and returns them with ``history``: per epoch, the wall time since training started and the
-    three metrics.
+    Decided once, before the loop (see ``dlcourse.precision`` and ``dlcourse.speed``): the precision
+    (``amp``: bf16 on CUDA >= 8.0, fp16 with a gradient scaler on older CUDA, fp32 on MPS and the CPU), the
+    memory layout (``channels_last``), the thread count on a busy CPU and cuDNN's autotuner on CUDA.
+    ``scheduler`` is stepped after every batch (e.g. ``OneCycleLR``). Loss and accuracy stay on the device
+    and are read back only when plotted (``points_per_epoch`` times per epoch). Prints the final loss and
+    accuracies and the throughput, and returns them with ``history``: per epoch, the wall time since
+    training started and the three metrics.
     """
     device = torch.device(device) if device is not None else try_gpu()
     precision = choose_precision(device, amp)
@@ -212,7 +212,7 @@ def train_ch6(net, train_iter, test_iter, num_epochs, lr, device=None, *, optimi
                         legend=["train loss", "train acc", "test acc"])
     history, timer, n_seen, start = [], Timer(), 0, time.perf_counter()
     bar = progress(total=num_epochs * num_batches, desc=f"training on {device}")
-    with threads_for(device), precision.training(), bar:
+    with tuned_for(device), precision.training(), bar:
         for epoch in range(num_epochs):
             net.train()
             sums = torch.zeros(2, device=device)  # loss and correct predictions, summed on the device

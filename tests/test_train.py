@@ -282,3 +282,14 @@ def test_fp16_skipped_steps_do_not_make_the_scheduler_warn(monkeypatch):
         dl.train_ch6(net, loader, loader, 1, 0.1, "cpu", optimizer=opt, scheduler=sched)
     assert scalers[0].get_scale() < 2.0 ** 40  # steps were skipped
     assert sched.last_epoch == len(loader)
+
+
+def test_cuda_turns_on_cudnn_autotuning_only_while_training():
+    from dlcourse.speed import tuned_for
+
+    before = torch.backends.cudnn.benchmark
+    with tuned_for("cuda"):
+        assert torch.backends.cudnn.benchmark
+    assert torch.backends.cudnn.benchmark == before
+    with tuned_for("cpu"):
+        assert torch.backends.cudnn.benchmark == before
