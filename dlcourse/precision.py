@@ -40,8 +40,11 @@ class Precision:
         return self.name == "fp16"
 
     def autocast(self):
-        """The context the forward pass (and the loss) runs in."""
-        return torch.autocast(self.device_type, dtype=self.dtype or torch.float32, enabled=self.dtype is not None)
+        """The context the forward pass (and the loss) runs in: autocast, or nothing at all for fp32 (older
+        PyTorch refuses even a disabled autocast on MPS)."""
+        if self.dtype is None:
+            return contextlib.nullcontext()
+        return torch.autocast(self.device_type, dtype=self.dtype)
 
     @contextlib.contextmanager
     def training(self):

@@ -88,3 +88,9 @@ def test_autocast_context_matches_the_policy():
         assert torch.is_autocast_enabled("cpu") and torch.get_autocast_dtype("cpu") == torch.bfloat16
     with choose_precision("cpu").autocast():
         assert not torch.is_autocast_enabled("cpu")
+
+
+def test_fp32_autocast_is_no_context_at_all_even_on_mps():
+    import contextlib
+
+    assert isinstance(choose_precision("mps").autocast(), contextlib.nullcontext)
