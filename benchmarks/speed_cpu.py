@@ -30,6 +30,7 @@ import matplotlib  # noqa: E402
 matplotlib.use("Agg")
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
+from torch.nn import functional as F  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -56,10 +57,20 @@ def vgg_small():
                          nn.Linear(512, 512), nn.ReLU(), nn.Dropout(0.5), nn.Linear(512, 10))
 
 
+class InceptionNet(ref.LiuInceptionNet):
+    """刘二大人's Inception net, flattened with ``flatten(1)`` as chapter 21 does (his ``view`` refuses NHWC)."""
+
+    def forward(self, x):
+        x = F.relu(self.mp(self.conv1(x)))
+        x = self.incep1(x)
+        x = F.relu(self.mp(self.conv2(x)))
+        return self.fc(self.incep2(x).flatten(1))
+
+
 NETS = {  # name -> (constructor, input size, batch size, batches per measurement)
     "lenet": (lenet, 28, 256, 40),
     "vgg": (vgg_small, 32, 64, 30),
-    "inception": (ref.LiuInceptionNet, 28, 64, 40),
+    "inception": (InceptionNet, 28, 64, 40),
     "googlenet": (ref.d2l_googlenet, 32, 64, 6),
 }
 
@@ -112,7 +123,8 @@ def measure_net(name: str, rounds: int, cores: int) -> dict:
     dl.set_seed(0)
     net = make()
     state = {k: v.clone() for k, v in net.state_dict().items()}
-    out = {"input": size, "batch_size": bs, "batches": n_batches, "variants": {}, "loads": []}
+    out = {"input": size, "batch_size": bs, "batches": n_batches, "variants": {}, "loads": [],
+           "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
     for threads, kw in VARIANTS.values():  # warm-up: oneDNN builds its kernels on first use
         torch.set_num_threads(threads or cores)
         train(net, loaders, **kw)
@@ -164,12 +176,15 @@ def main(argv=None) -> int:
     parser.add_argument("--nets", default=",".join(NETS))
     parser.add_argument("--no-compile", action="store_true")
     parser.add_argument("--out", default=str(HERE / "speed_cpu.json"))
+    parser.add_argument("--merge", action="store_true", help="keep the other networks already in --out")
     args = parser.parse_args(argv)
     if args.no_compile:
         globals()["measure_compile"] = lambda *a: {"skipped": True}
     cores = os.cpu_count() or 1
     results = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "cpu_count": cores,
                "torch": torch.__version__, "load_at_start": load(), "nets": {}}
+    if args.merge and Path(args.out).exists():
+        results["nets"] = json.loads(Path(args.out).read_text())["nets"]
     for name in filter(None, args.nets.split(",")):
         r = results["nets"][name] = measure_net(name, args.rounds, cores)
         print(f"[{name}] loads {r['loads']}", flush=True)
@@ -177,8 +192,8 @@ def main(argv=None) -> int:
             print(f"  {vname:34s} wall {v['ex_per_s']:8.1f} ex/s ({v['wall_ratio']:.2f}x)   per CPU second "
                   f"{v['ex_per_cpu_s']:8.1f} ex ({v['cpu_ratio']:.2f}x)", flush=True)
         print(f"  torch.compile: {r['compile']}", flush=True)
-    results["load_at_end"] = load()
-    Path(args.out).write_text(json.dumps(results, indent=2) + "\n")
+        results["load_at_end"] = load()
+        Path(args.out).write_text(json.dumps(results, indent=2) + "\n")  # after each network
     print(f"wrote {args.out}")
     return 0
 

@@ -2,16 +2,18 @@
 
 - **Memory layout.** Channels-last (NHWC) for networks with 2-D convolutions on CUDA (tensor cores want it
   with bf16/fp16) and on the CPU (oneDNN's convolutions run NHWC natively): measured 1.1-1.2x more examples
-  per CPU second for LeNet, and no slower for the VGG-, Inception- and GoogLeNet-style nets of chapters
-  19-21. Networks without convolutions keep the default layout.
+  per CPU second for LeNet and a small VGG (32 px), see ``benchmarks/speed_cpu.json``. Networks without
+  convolutions keep the default layout, and so do networks whose ``forward`` flattens with ``.view`` (a probe
+  on two examples finds them before training: ``view`` fails on a channels-last tensor).
 - **Threads on a CPU.** PyTorch uses one thread per core. That is fastest on a quiet machine, but when other
   processes keep the cores busy (load average above the core count), threads that wait for each other at
   every operation make a small network 5-10x slower than one thread does (measured: LeNet 240 against
   1,660 examples/s at load 12 on 2 cores). So on a busy CPU training runs on one thread, and the thread
   count is restored afterwards. ``OMP_NUM_THREADS`` set by the user (as ``make nbval`` does) always wins.
 - **cuDNN autotuning** on CUDA (``cudnn.benchmark``) while training: the images have one size per chapter.
-- **torch.compile** is not used on a CPU: LeNet compiles in about 35 s for a 1.07x steadier step, which
-  pays back only after about 5 million examples (80 epochs); see ``benchmarks/speed_cpu.json``.
+- **torch.compile** is not used on a CPU: LeNet compiles in about 35 s for a 1.07x faster step, which pays
+  back only after about 5 million examples (80 epochs); a small VGG compiles in about 190 s and then runs
+  slower (0.6x).
 """
 
 from __future__ import annotations
@@ -27,9 +29,42 @@ def has_conv2d(net) -> bool:
     return isinstance(net, nn.Module) and any(isinstance(m, nn.Conv2d) for m in net.modules())
 
 
-def default_channels_last(device: torch.device, net) -> bool:
-    """Whether ``train_ch6`` uses the channels-last layout when not told."""
-    return torch.device(device).type in ("cuda", "cpu") and has_conv2d(net)
+def default_channels_last(device: torch.device, net, sample: torch.Tensor | None = None) -> bool:
+    """Whether ``train_ch6`` uses the channels-last layout when not told: for a network with convolutions on
+    CUDA or the CPU, if it accepts a channels-last ``sample`` batch. Code that flattens with ``x.view(b, -1)``
+    (刘二大人's networks) does not: ``view`` needs the default layout, so such a network keeps it."""
+    if torch.device(device).type not in ("cuda", "cpu") or not has_conv2d(net):
+        return False
+    return sample is None or accepts_channels_last(net, sample.to(device))
+
+
+def accepts_channels_last(net: nn.Module, sample: torch.Tensor) -> bool:
+    """Run ``net`` (already on the sample's device) once, without gradients and in eval mode (no state
+    changes), on a channels-last copy of two examples of ``sample``."""
+    if sample.ndim != 4:
+        return True
+    was_training = net.training
+    net.eval().to(memory_format=torch.channels_last)
+    try:
+        with torch.no_grad():
+            net(sample[:2].contiguous(memory_format=torch.channels_last))
+        return True
+    except RuntimeError as e:
+        if "view size is not compatible" not in str(e):
+            raise
+        return False
+    finally:
+        net.train(was_training).to(memory_format=torch.contiguous_format)
+
+
+def peek(loader) -> torch.Tensor | None:
+    """The inputs of a first batch, without drawing from the shuffle (for the course's TensorLoader) or, for
+    any other loader, its first batch."""
+    if hasattr(loader, "tensors") and hasattr(loader, "transform"):
+        batch = [t[:2] for t in loader.tensors]
+        return (loader.transform(*batch) if loader.transform else batch)[0]
+    X = next(iter(loader), (None,))[0]
+    return X if isinstance(X, torch.Tensor) else None
 
 
 def cpu_is_busy() -> bool:

@@ -15,7 +15,7 @@ from .devices import describe, synchronize, try_gpu
 from .display import progress
 from .plot import Animator
 from .precision import choose_precision
-from .speed import default_channels_last, tuned_for
+from .speed import default_channels_last, peek, tuned_for
 
 
 class Accumulator:
@@ -199,11 +199,13 @@ def train_ch6(net, train_iter, test_iter, num_epochs, lr, device=None, *, optimi
     """
     device = torch.device(device) if device is not None else try_gpu()
     precision = choose_precision(device, amp)
-    channels_last = default_channels_last(device, net) if channels_last is None else channels_last
-    move = batch_mover(device, channels_last)
     if init:
         net.apply(init_xavier)
-    net.to(device, memory_format=torch.channels_last if channels_last else torch.contiguous_format)
+    net.to(device)
+    if channels_last is None:
+        channels_last = default_channels_last(device, net, peek(train_iter))
+    net.to(memory_format=torch.channels_last if channels_last else torch.contiguous_format)
+    move = batch_mover(device, channels_last)
     optimizer = optimizer or torch.optim.SGD(net.parameters(), lr=lr)
     loss = loss or nn.CrossEntropyLoss()
     scaler = precision.scaler()

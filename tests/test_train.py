@@ -293,3 +293,48 @@ def test_cuda_turns_on_cudnn_autotuning_only_while_training():
     assert torch.backends.cudnn.benchmark == before
     with tuned_for("cpu"):
         assert torch.backends.cudnn.benchmark == before
+
+
+class ViewFlatten(nn.Module):
+    """刘二大人's style: flatten with x.view(batch, -1), which a channels-last tensor refuses."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 4, 3, padding=1)
+        self.fc = nn.Linear(4 * 8 * 8, 2)
+
+    def forward(self, x):
+        x = torch.relu(self.conv(x))
+        return self.fc(x.view(x.size(0), -1))
+
+
+def test_a_network_that_flattens_with_view_keeps_the_default_layout():
+    from dlcourse.speed import accepts_channels_last, default_channels_last, peek
+
+    dl.set_seed(0)
+    loader, conv_net = image_task()
+    sample = peek(loader)
+    assert sample.shape == (2, 1, 8, 8)
+    assert default_channels_last("cpu", conv_net, sample)
+    net = ViewFlatten()
+    assert not accepts_channels_last(net, sample) and not default_channels_last("cpu", net, sample)
+    assert net.training and net.conv.weight.is_contiguous()  # the probe changed nothing
+    m = dl.train_ch6(net, loader, loader, 3, 0.5, "cpu")  # would raise "view size is not compatible" in NHWC
+    assert m["test_acc"] > 0.9
+    with pytest.raises(RuntimeError, match="view size"):
+        dl.train_ch6(ViewFlatten(), loader, loader, 1, 0.5, "cpu", channels_last=True)  # asked for explicitly
+
+
+def test_peek_does_not_draw_from_the_shuffle():
+    from dlcourse.speed import peek
+
+    loader, _ = image_task()
+    dl.set_seed(0)
+    peek(loader)
+    a = torch.cat([y for _, y in loader])
+    dl.set_seed(0)
+    b = torch.cat([y for _, y in loader])
+    assert torch.equal(a, b)
+    plain = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(torch.zeros(4, 1, 8, 8), torch.zeros(4)),
+                                        batch_size=2)
+    assert peek(plain).shape == (2, 1, 8, 8)
