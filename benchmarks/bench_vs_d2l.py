@@ -58,7 +58,7 @@ from reference_runs import REFERENCE_RUNS  # noqa: E402
 import dlcourse as dl  # noqa: E402
 from dlcourse.data import fetch  # noqa: E402
 from dlcourse.data.registry import FILES  # noqa: E402
-from dlcourse.speed import default_channels_last  # noqa: E402
+from dlcourse.speed import default_channels_last, tuned_for  # noqa: E402
 
 IDX = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
 TORCHVISION_FOLDER = {"fashion-mnist": "FashionMNIST", "mnist": "MNIST"}
@@ -130,14 +130,16 @@ def epoch_read(loader) -> tuple[int, float]:
 def bench_data(d2l, batch_size=256) -> dict:
     start_load = load()
     (ours, _), _, t_build_ours = quiet(dl.load_data_fashion_mnist, batch_size)
-    n, t_ours = epoch_read(ours)
+    with tuned_for("cpu"):  # the thread policy dl.train_ch6 applies while it reads batches
+        n, t_ours = epoch_read(ours)
+        threads = torch.get_num_threads()
     (theirs, _), _, t_build_d2l = quiet(d2l.load_data_fashion_mnist, batch_size)
     n2, t_d2l = epoch_read(theirs)
     assert n == n2 == 60000, (n, n2)
     return {"examples": n, "ours_s": round(t_ours, 3), "d2l_s": round(t_d2l, 3),
             "ours_ex_per_s": round(n / t_ours), "d2l_ex_per_s": round(n / t_d2l),
             "ratio": round(t_d2l / t_ours, 1), "build_ours_s": round(t_build_ours, 2),
-            "build_d2l_s": round(t_build_d2l, 2), "load": start_load}
+            "build_d2l_s": round(t_build_d2l, 2), "load": start_load, "ours_threads": threads}
 
 
 # ---- 2. LeNet end to end -----------------------------------------------------------------------------------

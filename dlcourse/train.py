@@ -139,12 +139,13 @@ def train_epoch_ch3(net, train_iter, loss, updater, bar=None):
 def train_ch3(net, train_iter, test_iter, loss, num_epochs, updater, ylim=(0.3, 0.9)) -> dict:
     """Train a classifier (d2l's ``train_ch3``) with a progress bar and a live plot.
 
-    Prints the final metrics and returns them as a dict, with ``history`` (one dict per epoch).
+    Prints the final metrics and returns them as a dict, with ``history`` (one dict per epoch). Like
+    ``train_ch6`` it trains on one thread when the CPU is busy (``dlcourse.speed``).
     """
     animator = Animator(xlabel="epoch", xlim=[1, num_epochs], ylim=list(ylim),
                         legend=["train loss", "train acc", "test acc"])
     history, start = [], time.perf_counter()
-    with progress(total=num_epochs * len(train_iter), desc="training") as bar:
+    with tuned_for(_device_of(net)), progress(total=num_epochs * len(train_iter), desc="training") as bar:
         for epoch in range(num_epochs):
             train_loss, train_acc = train_epoch_ch3(net, train_iter, loss, updater, bar)
             test_acc = evaluate_accuracy(net, test_iter)
