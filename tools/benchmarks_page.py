@@ -37,6 +37,8 @@ def run_record(notebook: Path) -> dict | None:
 
 
 def _fmt(v) -> str:
+    if isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v) >= 100:
+        return f"{v:,.0f}"
     if isinstance(v, float):
         return f"{v:.4g}"
     return str(v)
@@ -165,28 +167,32 @@ def speed_section(res: dict | None) -> list[str]:
     return lines
 
 
-def cpu_settings_section(speed: dict | None) -> list[str]:
-    if speed is None:
+def cpu_settings_section(runs: list[tuple[str, dict]]) -> list[str]:
+    """One block per ``benchmarks/speed_cpu*.json``: ``speed_cpu.json`` on a quiet machine, ``speed_cpu_busy.json``
+    while other jobs shared the cores."""
+    if not runs:
         return ["Not measured yet (`benchmarks/speed_cpu.py` writes `benchmarks/speed_cpu.json`)."]
-    lines = [f"`benchmarks/speed_cpu.py`, {speed['date']}, {speed['cpu_count']} cores, torch {speed['torch']}: "
-             "`dl.train_ch6` for a fixed number of batches per variant, interleaved, best of the rounds. "
-             "*Per CPU second* (examples per second of CPU time) is what a quiet machine would see from one "
-             "thread even when other jobs share the cores; *wall* is what this run saw, at the load average "
-             "given. The defaults chosen from these are documented in `dlcourse/speed.py`.", ""]
-    for name, r in speed["nets"].items():
-        loads = ", ".join(str(x[0]) for x in r.get("loads", []))
-        lines += [f"**{name}** ({r['input']} px, batch {r['batch_size']}, {r['batches']} batches; load {loads})", "",
-                  "| variant | wall ex/s | vs contiguous, 1 thread | per CPU second | vs contiguous, 1 thread |",
-                  "| --- | --- | --- | --- | --- |"]
-        for vname, v in r["variants"].items():
-            lines.append(f"| {vname} | {v['ex_per_s']:,.0f} | {v['wall_ratio']:.2f}× | {v['ex_per_cpu_s']:,.0f} | "
-                         f"{v['cpu_ratio']:.2f}× |")
-        c = r.get("compile", {})
-        if "speedup" in c:
-            lines += ["", f"torch.compile (one thread): {c['speedup']:.2f}× per CPU second once compiled, after "
-                          f"{c['compile_overhead_s']:.0f} s of compiling (load {c['load'][0]}): it pays back after "
-                          f"{c['pays_back_after_examples'] or '∞'} examples."]
-        lines.append("")
+    lines = ["`benchmarks/speed_cpu.py` trains with `dl.train_ch6` for a fixed number of batches per variant, "
+             "interleaved, best of the rounds. *Wall* is what the run saw, at the load average given (on 2 cores, "
+             "a load near 1 is the run itself); *per CPU second* counts examples per second of CPU time, which "
+             "other jobs barely change for one thread. The defaults chosen from these are documented in "
+             "`dlcourse/speed.py`.", ""]
+    for file, speed in runs:
+        lines += [f"### `{file}`: {speed['date']}, {speed['cpu_count']} cores, torch {speed['torch']}", ""]
+        for name, r in speed["nets"].items():
+            loads = ", ".join(str(x[0]) for x in r.get("loads", []))
+            lines += [f"**{name}** ({r['input']} px, batch {r['batch_size']}, {r['batches']} batches; load {loads})",
+                      "", "| variant | wall ex/s | vs contiguous, 1 thread | per CPU second | vs contiguous, "
+                      "1 thread |", "| --- | --- | --- | --- | --- |"]
+            for vname, v in r["variants"].items():
+                lines.append(f"| {vname} | {v['ex_per_s']:,.0f} | {v['wall_ratio']:.2f}× | {v['ex_per_cpu_s']:,.0f} | "
+                             f"{v['cpu_ratio']:.2f}× |")
+            c = r.get("compile", {})
+            if "speedup" in c:
+                lines += ["", f"torch.compile (one thread): {c['speedup']:.2f}× per CPU second once compiled, after "
+                              f"{c['compile_overhead_s']:.0f} s of compiling (load {c['load'][0]}): it pays back "
+                              f"after {c['pays_back_after_examples'] or '∞'} examples."]
+            lines.append("")
     return lines
 
 
@@ -224,7 +230,7 @@ def render() -> tuple[str, str, list[str]]:
         "",
         "## CPU settings, measured",
         "",
-        *cpu_settings_section(_load_json("speed_cpu.json")),
+        *cpu_settings_section([(f, d) for f in ("speed_cpu.json", "speed_cpu_busy.json") if (d := _load_json(f))]),
     ]
     return "\n".join(lines).rstrip() + "\n", figure, missing
 
