@@ -1,19 +1,24 @@
 """Speed defaults for ``train_ch6``, decided by measurement (``benchmarks/speed_cpu.py``), not by belief.
 
-- **Memory layout.** Channels-last (NHWC) for networks with 2-D convolutions on CUDA (tensor cores want it
-  with bf16/fp16) and on the CPU (oneDNN's convolutions run NHWC natively): measured 1.1-1.2x more examples
-  per CPU second for LeNet and a small VGG (32 px), see ``benchmarks/speed_cpu.json``. Networks without
-  convolutions keep the default layout, and so do networks whose ``forward`` flattens with ``.view`` (a probe
-  on two examples finds them before training: ``view`` fails on a channels-last tensor).
-- **Threads on a CPU.** PyTorch uses one thread per core. That is fastest on a quiet machine, but when other
-  processes keep the cores busy (load average above the core count), threads that wait for each other at
-  every operation make a small network 5-10x slower than one thread does (measured: LeNet 240 against
-  1,660 examples/s at load 12 on 2 cores). So on a busy CPU training runs on one thread, and the thread
-  count is restored afterwards. ``OMP_NUM_THREADS`` set by the user (as ``make nbval`` does) always wins.
+Measured on this project's 2-core Xeon (AVX-512, AMX), quiet, all threads (``benchmarks/speed_cpu.json``):
+
+- **Memory layout.** Channels-last (NHWC) for networks with 2-D convolutions, on the CPU (oneDNN's
+  convolutions run NHWC natively: LeNet 1.16x, a small VGG at 32 px 1.22x, 刘's Inception net 1.20x,
+  GoogLeNet at 32 px 1.23x against the default layout) and on CUDA (tensor cores want it with bf16/fp16).
+  Networks without convolutions keep the default layout, and so do networks whose ``forward`` flattens with
+  ``.view`` (a probe on two examples finds them before training: ``view`` fails on a channels-last tensor).
+- **Threads on a CPU.** PyTorch's one thread per core is fastest on a quiet machine (LeNet 1.9x, the VGG
+  1.4x over one thread). When other processes keep the cores busy (load average above the core count plus
+  one), threads that wait for each other at every operation make training 5-10x slower than one thread
+  does (``speed_cpu_busy.json``: LeNet 440 against 3,300 examples/s at load 8). So on a busy CPU training
+  runs on one thread, and the thread count is restored afterwards. ``OMP_NUM_THREADS`` set by the user (as
+  ``make nbval`` does) always wins.
 - **cuDNN autotuning** on CUDA (``cudnn.benchmark``) while training: the images have one size per chapter.
-- **torch.compile** is not used on a CPU: LeNet compiles in about 35 s for a 1.07x faster step, which pays
-  back only after about 5 million examples (80 epochs); a small VGG compiles in about 190 s and then runs
-  slower (0.6x).
+- **torch.compile** is not used on a CPU: it compiled for 35-390 s (cold cache) and then ran 0.6-1.07x as
+  fast as eager, so it never paid back within a lite run.
+- **Precision** stays fp32 on a CPU (``dlcourse.precision``). bf16 autocast (``amp="bf16"``) measured
+  1.2-1.6x faster on this AMX CPU for LeNet and the Inception net, but it is slow on CPUs without bf16
+  instructions and changes the numbers a chapter reports, so it is opt-in.
 """
 
 from __future__ import annotations
