@@ -8,7 +8,7 @@ NBVAL := -p no:cacheprovider --nbval --nbval-current-env --nbval-sanitize-with t
          --nbval-cell-timeout=600 -n 2 --dist loadscope
 export DLCOURSE_HEADLESS := 1
 
-.PHONY: book test unit nbval lint execute exercises clean venv pdf
+.PHONY: book test unit nbval lint execute exercises clean venv pdf full-gpu bench
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,18 @@ test: lint book unit nbval
 PRESET ?= lite
 execute: $(VENV)/.test-installed
 	$(PY) tools/execute.py --preset $(PRESET) $(NB)
+
+# Chapters 11-24 in the full preset on one CUDA GPU, executed into copies (_build/full-gpu/), records into
+# benchmarks/full-gpu.json. FULL_GPU_ARGS passes options, e.g. FULL_GPU_ARGS="--chapters 17,21 --jobs 2".
+full-gpu: $(VENV)/.test-installed
+	$(PY) tools/full_gpu.py $(FULL_GPU_ARGS)
+
+# Our code against the reference courses' own, in one run on this machine (run it on a quiet machine, after
+# the chapters' final runs): writes benchmarks/results.json, then the Benchmarks page. BENCH_ARGS passes options.
+bench: $(VENV)/.test-installed
+	$(PY) -c "import d2l, scipy" 2>/dev/null || $(PY) -m pip install -q --no-deps "d2l==1.0.3" scipy
+	$(PY) benchmarks/bench_vs_d2l.py $(BENCH_ARGS)
+	$(PY) tools/benchmarks_page.py
 
 # Regenerate the student notebooks in exercises/ from solutions/ (the one source).
 exercises: $(VENV)/.test-installed

@@ -5,8 +5,7 @@ covers: ``import dlcourse as d2l`` runs the notes' ``d2l.`` calls with the same 
 numbers (the README lists exactly which names; ``tests/test_d2l_api.py`` checks them).
 """
 
-__version__ = "0.1.0"
-
+from ._version import __version__  # noqa: F401 (re-exported)
 from .checks import check  # noqa: E402
 from .concept_quiz import quiz  # noqa: E402
 from .data import (  # noqa: E402

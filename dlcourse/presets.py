@@ -69,10 +69,16 @@ def preset(*, full: dict, lite: dict, smoke: dict, verbose: bool = True) -> Conf
         if name != "full":
             print(f"  For the notes' full configuration, set {ENV_PRESET}=full (a GPU is advised).")
     _state["preset"] = name
+    _state["settings"] = dict(cfg)
     return cfg
 
 
-_state: dict[str, str] = {}
+_state: dict = {}
+
+
+def current_settings() -> dict:
+    """The settings of the preset the notebook chose with ``preset()`` (empty if it did not call it)."""
+    return dict(_state.get("settings", {}))
 
 
 def current_preset() -> str:

@@ -14,6 +14,8 @@ from torch import nn
 from .devices import describe, synchronize, try_gpu
 from .display import progress
 from .plot import Animator
+from .precision import choose_precision
+from .speed import default_channels_last, peek, tuned_for
 
 
 class Accumulator:
@@ -82,18 +84,22 @@ def _device_of(net) -> torch.device:
 
 def evaluate_accuracy(net, data_iter, device=None) -> float:
     """Accuracy of ``net`` on ``data_iter``, in eval mode and without gradients."""
-    if isinstance(net, nn.Module):
-        was_training = net.training
-        net.eval()
     device = device or _device_of(net)
-    correct = torch.zeros((), device=device)
-    n = 0
+    return _evaluate(net, data_iter, lambda X, y: (X.to(device, non_blocking=True), y.to(device, non_blocking=True)))
+
+
+def _evaluate(net, data_iter, move) -> float:
+    """Accuracy over ``data_iter``, each batch placed by ``move(X, y)``; one read-back at the end."""
+    was_training = isinstance(net, nn.Module) and net.training
+    if isinstance(net, nn.Module):
+        net.eval()
+    correct, n = 0, 0
     with torch.no_grad():
         for X, y in data_iter:
-            X, y = X.to(device, non_blocking=True), y.to(device, non_blocking=True)
-            correct += correct_count(net(X), y)
+            X, y = move(X, y)
+            correct = correct + correct_count(net(X), y)
             n += y.numel()
-    if isinstance(net, nn.Module) and was_training:
+    if was_training:
         net.train()
     return float(correct) / n
 
@@ -133,18 +139,26 @@ def train_epoch_ch3(net, train_iter, loss, updater, bar=None):
 def train_ch3(net, train_iter, test_iter, loss, num_epochs, updater, ylim=(0.3, 0.9)) -> dict:
     """Train a classifier (d2l's ``train_ch3``) with a progress bar and a live plot.
 
-    Prints the final metrics and returns them as a dict.
+    Prints the final metrics and returns them as a dict, with ``history`` (one dict per epoch). Like
+    ``train_ch6`` it trains on one thread when the CPU is busy (``dlcourse.speed``).
     """
     animator = Animator(xlabel="epoch", xlim=[1, num_epochs], ylim=list(ylim),
                         legend=["train loss", "train acc", "test acc"])
-    with progress(total=num_epochs * len(train_iter), desc="training") as bar:
+    history, start = [], time.perf_counter()
+    with tuned_for(_device_of(net)), progress(total=num_epochs * len(train_iter), desc="training") as bar:
         for epoch in range(num_epochs):
             train_loss, train_acc = train_epoch_ch3(net, train_iter, loss, updater, bar)
             test_acc = evaluate_accuracy(net, test_iter)
+            history.append(_epoch_point(epoch + 1, start, train_loss, train_acc, test_acc))
             animator.add(epoch + 1, (train_loss, train_acc, test_acc))
     animator.finish()
     print(f"epoch {num_epochs}: train loss {train_loss:.3f}, train acc {train_acc:.3f}, test acc {test_acc:.3f}")
-    return {"train_loss": train_loss, "train_acc": train_acc, "test_acc": test_acc}
+    return {"train_loss": train_loss, "train_acc": train_acc, "test_acc": test_acc, "history": history}
+
+
+def _epoch_point(epoch, start, train_loss, train_acc, test_acc) -> dict:
+    return {"epoch": epoch, "time_s": round(time.perf_counter() - start, 3), "train_loss": train_loss,
+            "train_acc": train_acc, "test_acc": test_acc}
 
 
 def init_xavier(m: nn.Module) -> None:
@@ -153,57 +167,88 @@ def init_xavier(m: nn.Module) -> None:
         nn.init.xavier_uniform_(m.weight)
 
 
-def train_ch6(net, train_iter, test_iter, num_epochs, lr, device=None, *, optimizer=None, loss=None,
-              init=True, amp: bool | None = None, channels_last: bool | None = None) -> dict:
+def batch_mover(device: torch.device, channels_last: bool):
+    """``move(X, y)``: put a batch on ``device``, images (4-D) in the channels-last layout if asked."""
+    fmt = torch.channels_last if channels_last else torch.contiguous_format
+
+    def move(X, y):
+        X, y = X.to(device, non_blocking=True), y.to(device, non_blocking=True)
+        return (X.contiguous(memory_format=fmt) if X.ndim == 4 else X), y
+
+    return move
+
+
+def plot_steps(num_batches: int, points_per_epoch: int) -> set[int]:
+    """The batch numbers (1-based) within an epoch after which the train curves get a point."""
+    if points_per_epoch < 1:
+        raise ValueError(f"points_per_epoch must be at least 1, got {points_per_epoch}")
+    k = min(points_per_epoch, num_batches)
+    return {round(num_batches * (j + 1) / k) for j in range(k)}
+
+
+def train_ch6(net, train_iter, test_iter, num_epochs, lr, device=None, *, optimizer=None, scheduler=None,
+              loss=None, init=True, amp=None, channels_last=None, points_per_epoch=1) -> dict:
     """Train a model on a device (d2l's ``train_ch6``): SGD and cross-entropy unless given others.
 
-    On CUDA it uses bfloat16 autocast and the channels-last memory layout by default (``amp``,
-    ``channels_last`` override that). Loss and accuracy stay on the device until the end of each epoch.
-    Prints the final loss and accuracies and the throughput in examples per second.
+    Decided once, before the loop (see ``dlcourse.precision`` and ``dlcourse.speed``): the precision
+    (``amp``: bf16 on CUDA >= 8.0, fp16 with a gradient scaler on older CUDA, fp32 on MPS and the CPU), the
+    memory layout (``channels_last``), the thread count on a busy CPU and cuDNN's autotuner on CUDA.
+    ``scheduler`` is stepped after every batch (e.g. ``OneCycleLR``). Loss and accuracy stay on the device
+    and are read back only when plotted (``points_per_epoch`` times per epoch). Prints the final loss and
+    accuracies and the throughput, and returns them with ``history``: per epoch, the wall time since
+    training started and the three metrics.
     """
     device = torch.device(device) if device is not None else try_gpu()
-    on_cuda = device.type == "cuda"
-    amp = on_cuda if amp is None else amp
-    channels_last = on_cuda if channels_last is None else channels_last
+    precision = choose_precision(device, amp)
     if init:
         net.apply(init_xavier)
     net.to(device)
-    if channels_last:
-        net.to(memory_format=torch.channels_last)
+    if channels_last is None:
+        channels_last = default_channels_last(device, net, peek(train_iter))
+    net.to(memory_format=torch.channels_last if channels_last else torch.contiguous_format)
+    move = batch_mover(device, channels_last)
     optimizer = optimizer or torch.optim.SGD(net.parameters(), lr=lr)
     loss = loss or nn.CrossEntropyLoss()
-    animator = Animator(xlabel="epoch", xlim=[1, num_epochs], legend=["train loss", "train acc", "test acc"])
-    timer, n_seen = Timer(), 0
-    with progress(total=num_epochs * len(train_iter), desc=f"training on {device}") as bar:
+    scaler = precision.scaler()
+    num_batches, steps = len(train_iter), plot_steps(len(train_iter), points_per_epoch)
+    animator = Animator(xlabel="epoch", xlim=[0 if points_per_epoch > 1 else 1, num_epochs],
+                        legend=["train loss", "train acc", "test acc"])
+    history, timer, n_seen, start = [], Timer(), 0, time.perf_counter()
+    bar = progress(total=num_epochs * num_batches, desc=f"training on {device}")
+    with tuned_for(device), precision.training(), bar:
         for epoch in range(num_epochs):
             net.train()
-            loss_sum = torch.zeros((), device=device)
-            correct = torch.zeros((), device=device)
+            sums = torch.zeros(2, device=device)  # loss and correct predictions, summed on the device
             n = 0
             timer.start()
-            for X, y in train_iter:
-                X, y = X.to(device, non_blocking=True), y.to(device, non_blocking=True)
-                if channels_last and X.ndim == 4:
-                    X = X.contiguous(memory_format=torch.channels_last)
-                with torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp):
+            for i, (X, y) in enumerate(train_iter, 1):
+                X, y = move(X, y)
+                with precision.autocast():
                     y_hat = net(X)
                     l = loss(y_hat, y)
                 optimizer.zero_grad(set_to_none=True)
-                l.backward()
-                optimizer.step()
-                loss_sum += l.detach().float() * y.numel()
-                correct += correct_count(y_hat.detach(), y)
+                scaler.scale(l).backward()
+                scaler.step(optimizer)
+                scaler.update()
+                if scheduler is not None:
+                    scheduler.step()
+                sums += torch.stack((l.detach().float() * y.numel(), correct_count(y_hat.detach(), y).float()))
                 n += y.numel()
                 bar.update(1)
+                if i in steps and i < num_batches:
+                    animator.add(epoch + i / num_batches, (*(sums / n).tolist(), None))
             synchronize(device)
             timer.stop()
             n_seen += n
-            train_loss, train_acc = float(loss_sum) / n, float(correct) / n
-            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp):
-                test_acc = evaluate_accuracy(net, test_iter, device)
+            train_loss, train_acc = (sums / n).tolist()
+            with precision.autocast():
+                test_acc = _evaluate(net, test_iter, move)
+            history.append(_epoch_point(epoch + 1, start, train_loss, train_acc, test_acc))
             animator.add(epoch + 1, (train_loss, train_acc, test_acc))
+        where = describe(device)  # read while training's thread count is in force
     animator.finish()
     speed = n_seen / timer.sum()
     print(f"loss {train_loss:.3f}, train acc {train_acc:.3f}, test acc {test_acc:.3f}")
-    print(f"{speed:.1f} examples/sec on {describe(device)}")
-    return {"train_loss": train_loss, "train_acc": train_acc, "test_acc": test_acc, "examples_per_sec": speed}
+    print(f"{speed:.1f} examples/sec on {where}")
+    return {"train_loss": train_loss, "train_acc": train_acc, "test_acc": test_acc, "examples_per_sec": speed,
+            "history": history}

@@ -10,6 +10,7 @@ file serialises them, so timings in ``run_record()`` are not skewed by a second 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import fcntl
 import os
 import sys
@@ -25,17 +26,35 @@ import nbconventions  # noqa: E402
 LOCK = Path(os.environ.get("DLCOURSE_EXEC_LOCK", "/tmp/dlcourse-execute.lock"))
 
 
-def execute(path: Path, preset: str, timeout: int) -> float:
+def execute(path: Path, preset: str, timeout: int, out: Path | None = None, cwd: Path | None = None,
+            write_on_error: bool = False) -> float:
+    """Run ``path`` top to bottom in a fresh kernel (working directory ``cwd``, default the notebook's own)
+    and write it with its outputs to ``out`` (default: back into ``path``). Returns the wall seconds.
+    A failing cell raises; with ``write_on_error`` the outputs up to the failure are written first."""
     nb = nbformat.read(path, as_version=4)
     nbconventions.apply(nb, path)
     os.environ["DLCOURSE_PRESET"] = preset
     os.environ["DLCOURSE_HEADLESS"] = "1"
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                            resources={"metadata": {"path": str(path.parent)}})
+                            resources={"metadata": {"path": str(cwd or path.parent)}})
     start = time.time()
-    client.execute()
-    nbformat.write(nb, path)
+    try:
+        client.execute()
+    except Exception:
+        if write_on_error:
+            nbformat.write(nb, out or path)
+        raise
+    nbformat.write(nb, out or path)
     return time.time() - start
+
+
+@contextlib.contextmanager
+def exclusive():
+    """Hold the execution lock: wait for any other execution on this machine to finish first."""
+    LOCK.touch(exist_ok=True)
+    with LOCK.open() as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 def main(argv=None) -> int:
@@ -45,9 +64,7 @@ def main(argv=None) -> int:
                         choices=["full", "lite", "smoke"])
     parser.add_argument("--timeout", type=int, default=3600, help="seconds per cell")
     args = parser.parse_args(argv)
-    LOCK.touch(exist_ok=True)
-    with LOCK.open() as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # wait for any other execution to finish
+    with exclusive():
         for path in args.notebooks:
             print(f"executing {path} (preset {args.preset}) ...", flush=True)
             seconds = execute(path, args.preset, args.timeout)
