@@ -5,7 +5,7 @@ Names follow d2l where d2l has them, so code from the book's notes carries over.
 
 __version__ = "0.1.0"
 
-from .checks import check  # noqa: E402
+from .checks import check, exercise_params  # noqa: E402
 from .data import (  # noqa: E402
     FASHION_MNIST_LABELS,
     DataError,
@@ -54,7 +54,8 @@ def __getattr__(name):
 
 __all__ = [
     "Accumulator", "Animator", "Config", "DataError", "FASHION_MNIST_LABELS", "TensorLoader", "Timer",
-    "accuracy", "check", "evaluate_accuracy", "get_fashion_mnist_labels", "glue", "init_xavier", "load_array",
+    "accuracy", "check", "evaluate_accuracy", "exercise_params", "get_fashion_mnist_labels", "glue",
+    "init_xavier", "load_array",
     "load_data_fashion_mnist", "load_data_mnist", "load_diabetes", "load_names", "load_shakespeare",
     "load_titanic", "num_gpus", "plot", "preset", "preset_name", "progress", "run_record", "set_figsize",
     "set_seed", "show_images", "synthetic_data", "train_ch3", "train_ch6", "train_epoch_ch3",
