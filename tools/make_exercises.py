@@ -64,9 +64,20 @@ def bound_names(node: ast.AST) -> list[str]:
 
 
 def loaded_names(code: str) -> set[str]:
-    """Every name ``code`` reads (code that does not parse, e.g. IPython magics, reads nothing here)."""
+    """Every name ``code`` reads outside its solution regions (what the student notebook reads); code that
+    does not parse (e.g. IPython magics) reads nothing here."""
+    kept, inside = [], None
+    for line in code.split("\n"):
+        m = BEGIN.match(line)
+        if m:
+            inside = m.group(1)
+            kept.append(f"{inside}pass")
+        elif END.match(line):
+            inside = None
+        elif inside is None:
+            kept.append(line)
     try:
-        tree = ast.parse(code)
+        tree = ast.parse("\n".join(kept))
     except SyntaxError:
         return set()
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
@@ -128,12 +139,18 @@ def blank_region(code: str, after: set[str]) -> list[str]:
     lines = code.split("\n")
     statements = list(_walk_statements(tree.body))
     bound_here = {n for s in statements if not isinstance(s, COMPOUND) for n in bound_names(s)}
+    first_bound: dict[str, int] = {}
+    for s in statements:
+        if not isinstance(s, COMPOUND):
+            for n in bound_names(s):
+                first_bound[n] = min(first_bound.get(n, s.lineno), s.lineno)
+    # a kept header that reads a name the learner writes above it: that name must be prompted
     header_reads: dict[str, ast.AST] = {}
     for s in statements:
         if isinstance(s, COMPOUND):
             for expr in _header_exprs(s):
                 for n in ast.walk(expr):
-                    if isinstance(n, ast.Name) and n.id in bound_here:
+                    if isinstance(n, ast.Name) and first_bound.get(n.id, s.lineno) < s.lineno:
                         header_reads.setdefault(n.id, s)
     wanted = (set(after or ()) & bound_here) | set(header_reads)
     # where each prompted name is prompted: its last binding at the region's top level before the first kept
