@@ -218,8 +218,12 @@ def read_events(path: Path) -> list[dict]:
     return events
 
 
-def run_in_sandbox(nb, options: GradeOptions, isolation: str) -> tuple[list[dict], Path, Path, dict]:
-    """Run the notebook; returns (events, answers folder, folder to delete afterwards, run facts)."""
+def run_in_sandbox(nb, options: GradeOptions, isolation: str,
+                   exercise_seed: str | None = None) -> tuple[list[dict], Path, Path, dict]:
+    """Run the notebook; returns (events, answers folder, folder to delete afterwards, run facts).
+
+    ``exercise_seed``: the seed of this submission's exercise parameters (``dl.exercise_params``).
+    """
     import nbformat
 
     scratch = Path(tempfile.mkdtemp(prefix="dlcourse-grade-"))
@@ -232,8 +236,11 @@ def run_in_sandbox(nb, options: GradeOptions, isolation: str) -> tuple[list[dict
     cmd = sandbox.command(isolation, out, options.hide, argv)
     events_path, err_path = scratch / "events.jsonl", scratch / "stderr.txt"
     facts = {"killed": False}
+    env = _env(out)
+    if exercise_seed:  # exercise parameters (#13): the kernel draws this submission's, the judge the same
+        env[checks.ENV_SEED] = exercise_seed
     with open(events_path, "wb") as ev_f, open(err_path, "wb") as err_f:
-        proc = subprocess.Popen(cmd, stdout=ev_f, stderr=err_f, stdin=subprocess.DEVNULL, env=_env(out),
+        proc = subprocess.Popen(cmd, stdout=ev_f, stderr=err_f, stdin=subprocess.DEVNULL, env=env,
                                 cwd=out, start_new_session=True)
         try:
             facts["returncode"] = proc.wait(timeout=options.limits.wall_s + 15)
@@ -294,7 +301,7 @@ def why_unanswered(ex_id: str, cell: int | None, per_cell: dict[int, dict], fata
 
 
 def judge(nb, ex_ids: list[str], answers: Path, events: list[dict], facts: dict,
-          limits: Limits) -> list[ExerciseResult]:
+          limits: Limits, exercise_seed: str | None = None) -> list[ExerciseResult]:
     calls = check_calls(nb) if nb is not None else {}
     per_cell, fatal = _cell_story(events)
     results = []
@@ -311,7 +318,7 @@ def judge(nb, ex_ids: list[str], answers: Path, events: list[dict], facts: dict,
                                           f"the recorded answer cannot be loaded safely: {type(e).__name__}: "
                                           f"{str(e)[:200]}"))
             continue
-        passed, message = checks.run_check(ex_id, answer, ex)
+        passed, message = checks.run_check(ex_id, answer, ex, seed=exercise_seed)  # same parameters (#13)
         results.append(ExerciseResult(ex_id, ex.title, float(ex.points) if passed else 0.0, ex.points, passed,
                                       "" if passed else message))
     return results
@@ -351,9 +358,10 @@ def grade_one(path: Path, options: GradeOptions, isolation: str, isolation_note:
         result.exercises = [ExerciseResult(i, checks.lookup(i).title, 0.0, checks.lookup(i).points, False,
                                            f"no answer: {problem}") for i in ex_ids]
     else:
-        events, answers, scratch, facts = run_in_sandbox(nb, options, isolation)
+        exercise_seed = checks.submission_seed(result.sha256)  # fresh exercise parameters per submission (#13)
+        events, answers, scratch, facts = run_in_sandbox(nb, options, isolation, exercise_seed)
         try:
-            result.exercises = judge(nb, ex_ids, answers, events, facts, options.limits)
+            result.exercises = judge(nb, ex_ids, answers, events, facts, options.limits, exercise_seed)
             result.status = _status(events, facts)
             for ev in events:
                 if ev["event"] == "limits" and ev.get("enforced", {}).get("procs", 0) is None:
