@@ -206,7 +206,8 @@ def judge(ex: Exercise, answer, params: Params) -> tuple[bool, str]:
     except CheckFailed as e:
         return False, str(e)
     except Exception as e:  # a check tripping over an odd answer is still a wrong answer, with a reason
-        return False, f"could not check the answer: {type(e).__name__}: {e}"
+        why = str(e).replace("expected", "wanted")  # e.g. "not enough values to unpack (expected 2, got 1)"
+        return False, f"could not check the answer: {type(e).__name__}: {why}"[:300]
     return True, "correct"
 
 

@@ -43,7 +43,7 @@ def _search_data(d):
     if not d.fresh:
         return {"x": [1.0, 2.0, 3.0, 4.0], "y": [2.6, 5.1, 7.4, 10.2]}
     g = torch.Generator().manual_seed(d.seed())
-    slope = d.uniform(1.2, 3.8, default=2.5)
+    slope = d.uniform(1.2, 3.8, default=2.5, gap=0.4)
     y = slope * XS_53 + 0.4 * torch.randn(4, generator=g)
     return {"x": [1.0, 2.0, 3.0, 4.0], "y": [round(v, 1) for v in y.tolist()]}
 
@@ -62,7 +62,7 @@ def _surface_data(d):
     if not d.fresh:
         return {"x": [1.0, 2.0, 3.0], "y": [3.0, 5.0, 7.0]}
     g = torch.Generator().manual_seed(d.seed())
-    w, b = d.uniform(0.6, 3.4, default=2.0), d.uniform(-1.5, 1.5, default=1.0)
+    w, b = d.uniform(0.6, 3.4, default=2.0, gap=0.5), d.uniform(-1.5, 1.5, default=1.0, gap=0.5)
     y = w * torch.tensor([1.0, 2.0, 3.0]) + b + 0.3 * torch.randn(3, generator=g)
     return {"x": [1.0, 2.0, 3.0], "y": [round(v, 1) for v in y.tolist()]}
 

@@ -91,7 +91,7 @@ def _(test_pred, p):
                   hint="one 0/1 prediction per test row, in the order of test_rows")
     pred = test_pred.detach().flatten().double()
     if not ((pred == 0) | (pred == 1)).all():
-        fail("expected 0/1 predictions (survived or not), not probabilities or logits",
+        fail("expected predictions of 0 or 1 (survived or not), not probabilities or logits",
              "predict 1 where your model's probability is above 0.5 (its logit above 0)")
     y = torch.tensor(df["survived"].to_numpy()[test_rows], dtype=torch.float64)
     acc = (pred == y).double().mean().item()

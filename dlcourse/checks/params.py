@@ -55,12 +55,13 @@ class Draw:
         """True under the grader (fresh parameters), False in the learner's notebook (the defaults)."""
         return self.rng is not None
 
-    def uniform(self, lo: float, hi: float, *, default: float, digits: int = 2) -> float:
+    def uniform(self, lo: float, hi: float, *, default: float, digits: int = 2, gap: float = 0.0) -> float:
+        """A number in ``[lo, hi]`` rounded to ``digits``; a fresh one at least ``gap`` away from the default."""
         if self.rng is None:
             return default
         while True:
             v = round(self.rng.uniform(lo, hi), digits)
-            if v != default:
+            if v != default and abs(v - default) >= gap:
                 return v
 
     def integer(self, lo: int, hi: int, *, default: int) -> int:
