@@ -19,6 +19,8 @@ import os
 from dataclasses import dataclass
 from typing import Any, Callable
 
+import torch
+
 from .expect import (  # noqa: F401  (the helpers check modules import from here)
     NOT_ANSWERED,
     CheckFailed,
@@ -167,7 +169,8 @@ def prepare(ex: Exercise, answer, params: Params):
     answer = normalize(answer)
     if ex.probe is not None and not contains_ellipsis(answer) and (ex.probe_all or not is_recordable(answer)):
         try:
-            result = ex.probe(answer, params)
+            with torch.random.fork_rng(devices=[]):  # the learner's random state is left as it was
+                result = ex.probe(answer, params)
         except NotImplementedError:
             return {"probe": ex.id, "unanswered": True}
         except CheckFailed as e:  # the probe found the answer unusable and says why
@@ -199,10 +202,11 @@ def judge(ex: Exercise, answer, params: Params) -> tuple[bool, str]:
             return False, f"your answer raised {answer['error']} when the check ran it on inputs of its own"
         answer = answer.get("result")
     try:
-        if ex.takes_params:
-            ex.check(answer, params)
-        else:
-            ex.check(answer)
+        with torch.random.fork_rng(devices=[]):
+            if ex.takes_params:
+                ex.check(answer, params)
+            else:
+                ex.check(answer)
     except CheckFailed as e:
         return False, str(e)
     except Exception as e:  # a check tripping over an odd answer is still a wrong answer, with a reason

@@ -208,7 +208,8 @@ def _kind(v) -> str:
         return "a dict"
     if v is None:
         return "None"
-    return f"a {type(v).__name__}"
+    name = type(v).__name__
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
 
 
 def _items(k: int) -> str:
