@@ -61,6 +61,16 @@ def test_solution_procedure_passes_on_fresh_parameters(fresh, ex_id):
         assert passed, (seed, message)
 
 
+@pytest.mark.parametrize("ex_id", ALL)
+def test_what_dl_check_records_passes_in_the_grader(fresh, tmp_path, ex_id):
+    """The grader's path, in one process: the kernel prepares and records the answer (running the probe on a
+    model or function), the grader loads the record safely and judges it with the same parameters."""
+    seed = FRESH[0]
+    ex = checks.get(ex_id)
+    record.record_answer(tmp_path, ex_id, checks.prepare(ex, fresh[seed][ex_id], checks.params_of(ex, seed)))
+    assert checks.run_check(ex_id, record.load_answer(tmp_path, ex_id), seed=seed) == (True, "correct")
+
+
 # ---- a typed constant fails on fresh parameters -----------------------------------------------------
 
 # What a learner would type instead of running the procedure (the issue's examples among them).

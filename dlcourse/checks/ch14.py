@@ -30,7 +30,8 @@ def _(a):
     expect_close(a, math.sqrt(6 / 1040), atol=1e-6,
                  mistakes=[(math.sqrt(2 / 1040), "that is the standard deviation of Xavier's *normal* "
                                                  "initialisation, not the bound of the uniform one")],
-                 hint="Xavier chooses the variance 2 / (fan_in + fan_out); U(−a, a) has variance a²/3")
+                 hint="Xavier picks the variance of the weights from fan_in and fan_out; find the a for which "
+                      "U(−a, a) has that variance")
 
 
 @exercise("14.4", points=2, title="clipping by the global norm")

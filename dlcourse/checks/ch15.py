@@ -7,7 +7,7 @@ import torch
 from torch import nn
 
 from . import exercise, expect_equal, expect_int, expect_tensor, fail
-from .probes import need_callable, need_class, run
+from .probes import call, need_callable, need_class, run
 
 
 @exercise("15.1", points=1, title="parameters of nested, shared blocks")
@@ -74,10 +74,12 @@ def _probe_154(answer, p):
         path = os.path.join(d, "checked.params")
         save(net, path)
         if not os.path.isfile(path) or os.path.getsize(path) == 0:
+            if load(path) is Ellipsis:  # both functions are still the skeleton's
+                raise NotImplementedError
             fail("save_params(net, path) wrote no file at `path`")
         with torch.no_grad():
             net[0].weight.zero_()  # so that a load_params that returns the saved net itself is caught
-        loaded = load(path)
+        loaded = call(load, path)
     if not isinstance(loaded, nn.Module):
         fail(f"load_params(path) should return a model, not {type(loaded).__name__}")
     if loaded is net:

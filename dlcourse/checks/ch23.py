@@ -4,7 +4,7 @@ import torch
 from torch import nn
 
 from . import exercise, expect_equal, expect_int, expect_pair, expect_tensor, fail
-from .probes import need_callable
+from .probes import call, need_callable
 
 
 @exercise("23.1", points=1, title="shapes of a deep bidirectional GRU")
@@ -95,7 +95,7 @@ def _probe_234(answer, p):
     f = need_callable(answer, "your function `clip_by_global_norm`")
     out = []
     for grads, theta in p._cases:
-        clipped = f([g.clone() for g in grads], theta)
+        clipped = call(f, [g.clone() for g in grads], theta)
         if not isinstance(clipped, (list, tuple)):
             fail(f"clip_by_global_norm should return a list of tensors, not {type(clipped).__name__}")
         out.append(torch.cat([torch.as_tensor(c).detach().float().flatten() for c in clipped]))

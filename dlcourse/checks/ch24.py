@@ -7,7 +7,7 @@ import random
 import torch
 
 from . import exercise, expect_close, expect_equal, expect_pair, expect_tensor, fail
-from .probes import layers, need_callable, need_module, run
+from .probes import call, layers, need_callable, need_module, run
 
 
 def encode_names(names):
@@ -36,7 +36,7 @@ def _probe_241(answer, p):
     f = need_callable(answer, "your function `encode`")
     out = []
     for names in p._batches:
-        result = f(list(names))
+        result = call(f, list(names))
         if not isinstance(result, (tuple, list)) or len(result) != 2:
             fail("encode(names) should return the pair (padded, lengths)")
         padded, lengths = result

@@ -40,6 +40,16 @@ def _tensors_only(v) -> bool:
     return False
 
 
+def _has_ellipsis(v) -> bool:
+    if v is Ellipsis:
+        return True
+    if isinstance(v, (list, tuple)):
+        return any(_has_ellipsis(x) for x in v)
+    if isinstance(v, dict):
+        return any(_has_ellipsis(x) for x in v.values())
+    return False
+
+
 def _safe_name(ex_id: str) -> str:
     return ex_id.replace("/", "_").replace("\\", "_")
 
@@ -66,7 +76,7 @@ def record_answer(directory: str, ex_id: str, answer) -> None:
     d.mkdir(parents=True, exist_ok=True)
     name = _safe_name(ex_id)
     answer = normalize(answer)
-    if answer is Ellipsis:
+    if _has_ellipsis(answer):  # the placeholder `...`, alone or inside a tuple, list or dict
         payload = {"kind": "unanswered"}
     elif _is_plain(answer):
         payload = {"kind": "json", "value": answer}
