@@ -89,4 +89,4 @@ def _(result, p):
     acc = (out.argmax(dim=1) == y).double().mean().item()
     if acc < 0.6:
         fail(f"on test images it was not shown, your network's accuracy is {acc:.3f}, below 0.6 (chance is 0.1)",
-             "train with NLLLoss on the LogSoftmax outputs, SGD with lr 0.1, 3 epochs of batches of 64")
+             "train with NLLLoss on the LogSoftmax outputs, SGD with lr 0.05, 5 epochs of batches of 64")

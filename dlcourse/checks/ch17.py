@@ -110,4 +110,4 @@ def _(result, p):
     acc = (result["pred"] == y).double().mean().item()
     if acc <= 0.5:
         fail(f"on 1,000 test images it was not shown, your network's accuracy is {acc:.3f}: it should beat 0.5 "
-             "after 3 epochs", "check the learning rate (0.3) and that you pass the trained network itself")
+             "after 5 epochs", "check the learning rate (0.1) and that you pass the trained network itself")
