@@ -17,6 +17,8 @@ from pathlib import Path
 
 import torch
 
+from .expect import contains_ellipsis
+
 PLAIN = (bool, int, float, str, type(None))
 
 
@@ -37,16 +39,6 @@ def _tensors_only(v) -> bool:
         return all(_tensors_only(x) or _is_plain(x) for x in v)
     if isinstance(v, dict):
         return all(isinstance(k, str) and (_tensors_only(x) or _is_plain(x)) for k, x in v.items())
-    return False
-
-
-def _has_ellipsis(v) -> bool:
-    if v is Ellipsis:
-        return True
-    if isinstance(v, (list, tuple)):
-        return any(_has_ellipsis(x) for x in v)
-    if isinstance(v, dict):
-        return any(_has_ellipsis(x) for x in v.values())
     return False
 
 
@@ -76,7 +68,7 @@ def record_answer(directory: str, ex_id: str, answer) -> None:
     d.mkdir(parents=True, exist_ok=True)
     name = _safe_name(ex_id)
     answer = normalize(answer)
-    if _has_ellipsis(answer):  # the placeholder `...`, alone or inside a tuple, list or dict
+    if contains_ellipsis(answer):  # the placeholder `...`, alone or inside a tuple, list or dict
         payload = {"kind": "unanswered"}
     elif _is_plain(answer):
         payload = {"kind": "json", "value": answer}
