@@ -129,7 +129,7 @@ def _walk_statements(stmts):
 
 # ---- blanking one region ----------------------------------------------------------------------------
 
-def blank_region(code: str, after: set[str]) -> list[str]:
+def blank_region(code: str, after: set[str] | None) -> list[str]:
     """The student's version of a solution region (dedented ``code``): structure kept, lines blanked.
 
     ``after``: names read after the region (in its cell and the following cells); None inside a function

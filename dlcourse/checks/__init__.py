@@ -24,7 +24,6 @@ import torch
 from .expect import (  # noqa: F401  (the helpers check modules import from here)
     NOT_ANSWERED,
     CheckFailed,
-    NotAnswered,
     as_number,
     contains_ellipsis,
     expect_close,

@@ -17,10 +17,6 @@ class CheckFailed(AssertionError):
     """The answer is wrong; the message says what kind of wrong, with a hint."""
 
 
-class NotAnswered(CheckFailed):
-    """The answer is still the placeholder ``...``."""
-
-
 NOT_ANSWERED = "not answered yet: replace the `...` with your answer"
 
 
@@ -60,7 +56,7 @@ def ordinal(i: int) -> str:
 
 
 def as_number(v):
-    """A Python int or float from a number, a NumPy scalar or a one-element tensor; None if ``v`` is none."""
+    """A Python int or float from a number, a NumPy scalar or a one-element tensor; None for anything else."""
     if isinstance(v, bool):
         return None
     if isinstance(v, (int, float)):
