@@ -6,7 +6,7 @@ numbers (the README lists exactly which names; ``tests/test_d2l_api.py`` checks 
 """
 
 from ._version import __version__  # noqa: F401 (re-exported)
-from .checks import check  # noqa: E402
+from .checks import check, exercise_params  # noqa: E402
 from .concept_quiz import quiz  # noqa: E402
 from .data import (  # noqa: E402
     FASHION_MNIST_LABELS,
@@ -74,7 +74,7 @@ def __getattr__(name):
 
 __all__ = [
     "Accumulator", "Animator", "Config", "DataError", "FASHION_MNIST_LABELS", "Residual", "TensorLoader", "Timer",
-    "accuracy", "check", "corr2d", "evaluate_accuracy", "evaluate_accuracy_gpu", "evaluate_loss",
+    "accuracy", "check", "corr2d", "evaluate_accuracy", "evaluate_accuracy_gpu", "evaluate_loss", "exercise_params",
     "fashion_mnist_root", "get_dataloader_workers", "get_fashion_mnist_labels", "glue", "grad_clipping",
     "init_xavier", "linreg", "load_array", "load_data_fashion_mnist", "load_data_mnist", "load_diabetes",
     "load_names", "load_shakespeare", "load_titanic", "num_gpus", "plot", "predict_ch3", "preset", "preset_name",

@@ -1,38 +1,58 @@
 """Self-checking exercises: ``dl.check("01.2", answer)``.
 
 Each chapter's checks live in ``dlcourse/checks/chNN.py`` and register themselves with ``@exercise``.
-A check function receives the learner's answer and raises ``CheckFailed`` with a helpful message
-when it is wrong. The same functions run in the instructor's grader (``dlcourse grade``), outside
-the learner's kernel.
+A check function receives the learner's answer and raises ``CheckFailed`` when it is wrong, saying what kind
+of wrong it is and giving a hint, never the expected value (see ``expect.py``). The same functions run in the
+instructor's grader (``dlcourse grade``), outside the learner's kernel.
+
+An exercise whose point is a procedure takes its inputs from ``dl.exercise_params("NN.K")`` (``params.py``):
+the defaults in the learner's notebook, fresh values for each submission under the grader. Where the answer
+is a model or a function, the exercise's *probe* runs it on inputs it was not shown, in the learner's kernel
+(under the grader: inside the sandbox), and what the probe returns is the data that is recorded and judged.
 """
 
 from __future__ import annotations
 
 import importlib
-import math
+import inspect
 import os
 from dataclasses import dataclass
 from typing import Any, Callable
 
 import torch
 
+from .expect import (  # noqa: F401  (the helpers check modules import from here)
+    NOT_ANSWERED,
+    CheckFailed,
+    as_number,
+    contains_ellipsis,
+    expect_close,
+    expect_equal,
+    expect_int,
+    expect_items,
+    expect_pair,
+    expect_tensor,
+    fail,
+    shown,
+    type_name,
+)
+from .params import ENV_SEED, Draw, Params, current_seed, draw, submission_seed  # noqa: F401
+
 ENV_RECORD = "DLCOURSE_RECORD_ANSWERS"  # set by the grader: where check() stores answers
-
-
-class CheckFailed(AssertionError):
-    """The answer is wrong; the message says what was expected."""
-
-
-class NotAnswered(CheckFailed):
-    """The answer is still the placeholder ``...``."""
+FROM_ENV = object()                    # run_check's default seed: this process's (the grader's, or none)
 
 
 @dataclass(frozen=True)
 class Exercise:
     id: str
     points: float
-    check: Callable[[Any], None]
+    check: Callable[..., None]
     title: str = ""
+    params: Callable[[Draw], dict] | str | None = None  # a function of a Draw, or the id whose params it shares
+    probe: Callable[[Any, Params], Any] | None = None   # runs a model/function answer on unseen inputs
+    wants: str = "your model or function itself"          # what the probe needs, for the message
+    takes_params: bool = False                             # the check is check(answer, params)
+    probe_all: bool = False                                # probe tensors too (e.g. to read their device)
 
 
 REGISTRY: dict[str, Exercise] = {}
@@ -40,11 +60,21 @@ PRIVATE: dict[str, Exercise] = {}  # an instructor's checks (``dlcourse grade --
 _target = REGISTRY
 
 
-def exercise(ex_id: str, points: float = 1, title: str = ""):
-    """Register a check function for exercise ``ex_id`` (e.g. ``"01.2"``) worth ``points``."""
+def exercise(ex_id: str, points: float = 1, title: str = "", *, params=None, probe=None, wants: str = "",
+             probe_all: bool = False):
+    """Register a check function for exercise ``ex_id`` (e.g. ``"01.2"``) worth ``points``.
+
+    ``params``: a function of a :class:`Draw` returning the exercise's parameters (or the id of an exercise
+    whose parameters it shares); the check is then called as ``check(answer, params)``. ``probe``: a
+    function ``probe(answer, params)`` that runs a model or function answer on inputs it was not shown and
+    returns data (tensors, numbers); ``wants`` names that answer ("your trained network `net` itself");
+    ``probe_all``: probe every answer, data included (a probe may raise CheckFailed to reject it).
+    """
 
     def register(fn):
-        _target[ex_id] = Exercise(ex_id, points, fn, title or (fn.__doc__ or "").strip().split("\n")[0])
+        takes = len(inspect.signature(fn).parameters) >= 2
+        _target[ex_id] = Exercise(ex_id, points, fn, title or (fn.__doc__ or "").strip().split("\n")[0],
+                                  params, probe, wants or "your model or function itself", takes, probe_all)
         return fn
 
     return register
@@ -112,106 +142,125 @@ def get(ex_id: str) -> Exercise:
     return REGISTRY[ex_id]
 
 
-def run_check(ex_id: str, answer, ex: Exercise | None = None) -> tuple[bool, str]:
-    """Judge an answer: (passed, message). Never raises for a wrong answer."""
-    ex = ex or get(ex_id)
-    if answer is Ellipsis:
-        return False, "not answered yet: replace the `...` with your answer"
+def params_of(ex: Exercise, seed: str | None) -> Params:
+    """The exercise's parameters for ``seed`` (None: the defaults the exercise text names)."""
+    if ex.params is None:
+        return Params()
+    if isinstance(ex.params, str):
+        return params_of(lookup(ex.params), seed)
+    return draw(ex.params, ex.id, seed)
+
+
+def exercise_params(ex_id: str) -> Params:
+    """The inputs of exercise ``ex_id``: in your notebook, the values the exercise text names; under the
+    instructor's grader, fresh ones for each submission. Write code that uses them (``p.lr``), not the numbers."""
+    ex = get(ex_id)
+    if ex.params is None:
+        raise KeyError(f"exercise {ex_id} has no parameters")
+    return params_of(ex, current_seed()).public()
+
+
+def prepare(ex: Exercise, answer, params: Params):
+    """The answer as the grader records it: NumPy values as tensors and numbers, tensors detached on the CPU,
+    tuples of plain values as lists; a model or function answer run through the exercise's probe."""
+    from .record import as_recorded, is_recordable, normalize
+
+    answer = normalize(answer)
+    already = isinstance(answer, dict) and answer.get("probe") == ex.id  # a recorded probe result (the grader)
+    if ex.probe is not None and not already and not contains_ellipsis(answer) and \
+            (ex.probe_all or not is_recordable(answer)):
+        try:
+            with torch.random.fork_rng(devices=[]):  # the learner's random state is left as it was
+                result = ex.probe(answer, params)
+        except NotImplementedError:
+            return {"probe": ex.id, "unanswered": True}
+        except CheckFailed as e:  # the probe found the answer unusable and says why
+            return {"probe": ex.id, "failed": str(e)}
+        except Exception as e:  # the learner's model or function failed on the check's inputs
+            if "ellipsis" in str(e).lower():  # a skeleton's `return ...` reached the check's inputs
+                return {"probe": ex.id, "unanswered": True}
+            return {"probe": ex.id, "error": f"{type(e).__name__}: {e}"[:300]}
+        result = normalize(result)
+        if contains_ellipsis(result):
+            return {"probe": ex.id, "unanswered": True}
+        return as_recorded({"probe": ex.id, "result": result})
+    return as_recorded(answer)
+
+
+def judge(ex: Exercise, answer, params: Params) -> tuple[bool, str]:
+    """Judge a prepared (recorded) answer: (passed, message). Never raises for a wrong answer."""
+    if contains_ellipsis(answer):
+        return False, NOT_ANSWERED
+    if ex.probe is not None:
+        if not (isinstance(answer, dict) and answer.get("probe") == ex.id):
+            return False, (f"expected {ex.wants}, got {type_name(answer)}: the check runs it on inputs it was "
+                           "not shown")
+        if answer.get("unanswered"):
+            return False, NOT_ANSWERED
+        if "failed" in answer:
+            return False, str(answer["failed"])
+        if "error" in answer:
+            return False, f"your answer raised {answer['error']} when the check ran it on inputs of its own"
+        answer = answer.get("result")
     try:
-        ex.check(answer)
+        with torch.random.fork_rng(devices=[]):
+            if ex.takes_params:
+                ex.check(answer, params)
+            else:
+                ex.check(answer)
     except CheckFailed as e:
         return False, str(e)
     except Exception as e:  # a check tripping over an odd answer is still a wrong answer, with a reason
-        return False, f"could not check the answer: {type(e).__name__}: {e}"
+        why = str(e).replace("expected", "wanted")  # e.g. "not enough values to unpack (expected 2, got 1)"
+        return False, f"could not check the answer: {type(e).__name__}: {why}"[:300]
     return True, "correct"
 
 
+def run_check(ex_id: str, answer, ex: Exercise | None = None, *, seed=FROM_ENV) -> tuple[bool, str]:
+    """Judge an answer: (passed, message). Never raises for a wrong answer.
+
+    ``answer`` may be what ``dl.check`` recorded (the grader's case) or a live answer (then it is prepared
+    first, probe included). ``seed``: the parameters' seed (a string, or None for the defaults); by default
+    this process's (``DLCOURSE_EXERCISE_SEED``, which the grader sets only inside the sandbox).
+    """
+    ex = ex or get(ex_id)
+    seed = current_seed() if seed is FROM_ENV else seed
+    try:
+        params = params_of(ex, seed)
+    except Exception as e:
+        return False, f"could not draw the exercise's parameters: {type(e).__name__}: {e}"
+    return judge(ex, prepare(ex, answer, params), params)
+
+
 def check(ex_id: str, answer) -> None:
-    """Check your answer to exercise ``ex_id`` and print ✓ or ✗ with what was expected.
+    """Check your answer to exercise ``ex_id`` and print ✓, or ✗ with what kind of mistake it looks like.
 
     Under the instructor's grader (``dlcourse grade``), the answer is also recorded, in a safe format, for
     the grader to judge afterwards with its own copy of the checks: what is printed here does not count.
     """
-    if os.environ.get(ENV_RECORD):
-        from .record import record_answer
-
-        try:
-            record_answer(os.environ[ENV_RECORD], ex_id, answer)
-        except Exception as e:  # the learner still gets feedback; the grader will say "no answer recorded"
-            print(f"(could not record the answer for grading: {type(e).__name__}: {e})")
-        if ex_id not in REGISTRY:
-            load_chapter(chapter_of(ex_id))
-        if ex_id not in REGISTRY:  # an instructor's private exercise: judged by the grader only
-            print(f"Exercise {ex_id}: answer recorded for grading")
-            return
-    passed, message = run_check(ex_id, answer)
+    recording = os.environ.get(ENV_RECORD)
+    if ex_id not in REGISTRY:
+        load_chapter(chapter_of(ex_id))
+    if ex_id not in REGISTRY:
+        if not recording:
+            raise KeyError(f"no exercise {ex_id!r}; is the id right (chapter.number, e.g. '01.2')?")
+        _record(recording, ex_id, answer)  # an instructor's private exercise: judged by the grader only
+        print(f"Exercise {ex_id}: answer recorded for grading")
+        return
     ex = REGISTRY[ex_id]
+    params = params_of(ex, current_seed())
+    prepared = prepare(ex, answer, params)
+    if recording:
+        _record(recording, ex_id, prepared)
+    passed, message = judge(ex, prepared, params)
     mark = "✓" if passed else "✗"
     print(f"{mark} Exercise {ex_id} ({ex.points:g} point{'s' if ex.points != 1 else ''}): {message}")
 
 
-# ---- helpers that check functions use ----------------------------------------------------------
+def _record(directory: str, ex_id: str, answer) -> None:
+    from .record import record_answer
 
-def expect_tensor(answer, *, shape=None, dtype=None, values=None, atol: float = 1e-6, rtol: float = 1e-5,
-                  hint: str = "") -> torch.Tensor:
-    """Fail unless ``answer`` is a tensor with the given shape, dtype and values (within tolerances)."""
-    suffix = f" Hint: {hint}" if hint else ""
-    if not isinstance(answer, torch.Tensor):
-        raise CheckFailed(f"expected a torch.Tensor, got {type(answer).__name__}.{suffix}")
-    if shape is not None and tuple(answer.shape) != tuple(shape):
-        raise CheckFailed(f"expected shape {tuple(shape)}, got {tuple(answer.shape)}.{suffix}")
-    if dtype is not None and answer.dtype != dtype:
-        raise CheckFailed(f"expected dtype {dtype}, got {answer.dtype}.{suffix}")
-    if values is not None:
-        expected = torch.as_tensor(values, dtype=answer.dtype if answer.is_floating_point() else None)
-        got = answer.detach().cpu()
-        if got.shape != expected.shape:
-            raise CheckFailed(f"expected shape {tuple(expected.shape)}, got {tuple(got.shape)}.{suffix}")
-        if not torch.allclose(got.to(expected.dtype), expected, atol=atol, rtol=rtol):
-            worst = (got.to(torch.float64) - expected.to(torch.float64)).abs().max().item()
-            raise CheckFailed(f"values differ from the expected ones by up to {worst:.3g} "
-                              f"(tolerance {atol:g}).{suffix}")
-    return answer
-
-
-def expect_close(answer, expected: float, *, atol: float = 1e-6, rtol: float = 0.0, hint: str = "") -> float:
-    """Fail unless ``answer`` is a number (or one-element tensor) within tolerance of ``expected``."""
-    suffix = f" Hint: {hint}" if hint else ""
-    if isinstance(answer, torch.Tensor):
-        if answer.numel() != 1:
-            raise CheckFailed(f"expected a single number, got a tensor of shape {tuple(answer.shape)}.{suffix}")
-        answer = answer.item()
-    if isinstance(answer, bool) or not isinstance(answer, (int, float)):
-        raise CheckFailed(f"expected a number, got {type(answer).__name__}.{suffix}")
-    if not math.isclose(answer, expected, abs_tol=atol, rel_tol=rtol):
-        raise CheckFailed(f"expected {expected:.6g} (within {max(atol, rtol * abs(expected)):.2g}), "
-                          f"got {answer:.6g}.{suffix}")
-    return answer
-
-
-def expect_equal(answer, expected, *, hint: str = ""):
-    """Fail unless ``answer == expected`` (for plain values: ints, strings, tuples, lists)."""
-    if answer != expected:
-        suffix = f" Hint: {hint}" if hint else ""
-        raise CheckFailed(f"expected {expected!r}, got {answer!r}.{suffix}")
-    return answer
-
-
-def expect_pair(answer, what: str = "") -> tuple:
-    """Fail unless ``answer`` is a pair (a tuple or list of two); return it as a tuple."""
-    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        raise CheckFailed(f"expected a pair{' ' + what if what else ''}, got {type(answer).__name__}")
-    return tuple(answer)
-
-
-def expect_int(answer, expected: int | None = None, *, what: str = "a whole number", hint: str = "") -> int:
-    """Fail unless ``answer`` is an int (a one-element integer tensor counts) equal to ``expected``, if given."""
-    if isinstance(answer, torch.Tensor) and answer.numel() == 1:
-        value = answer.item()
-        answer = int(value) if float(value).is_integer() else value
-    if isinstance(answer, bool) or not isinstance(answer, int):
-        raise CheckFailed(f"expected {what} as an integer, got {type(answer).__name__}")
-    if expected is not None:
-        expect_equal(answer, expected, hint=hint)
-    return answer
-
+    try:
+        record_answer(directory, ex_id, answer)
+    except Exception as e:  # the learner still gets feedback; the grader will say "no answer recorded"
+        print(f"(could not record the answer for grading: {type(e).__name__}: {e})")

@@ -13,10 +13,6 @@ def _(M):
 
 @exercise("01.2", points=1, title="a broadcast shape")
 def _(shape):
-    if isinstance(shape, torch.Size):
-        shape = tuple(shape)
-    if isinstance(shape, list):
-        shape = tuple(shape)
     expect_equal(shape, (2, 4, 3), hint="align the shapes from the right; sizes must be equal or 1")
 
 
@@ -30,11 +26,12 @@ def _(S):
 @exercise("01.4", points=1, title="stack versus cat")
 def _(shapes):
     shapes = expect_pair(shapes, "(shape after stack, shape after cat)")
-    got = tuple(tuple(s) for s in shapes)
-    expect_equal(got, ((3, 2, 4), (3, 8)), hint="stack adds a new dimension at `dim`; cat grows an existing one")
+    expect_equal(shapes, ((3, 2, 4), (3, 8)), hint="stack adds a new dimension at `dim`; cat grows an existing one")
 
 
 @exercise("01.5", points=2, title="shared memory with NumPy")
 def _(t):
     expect_tensor(t, shape=(3,), dtype=torch.float64, values=[2.0, 2.0, 2.0],
-                  hint="torch.from_numpy shares memory with the array; torch.tensor makes a copy")
+                  mistakes=[([1.0, 1.0, 1.0], "your tensor still holds the values from before `a += 1`, so it is "
+                                              "a copy with memory of its own")],
+                  hint="a tensor that shares the array's memory sees `a += 1`; which way of making it shares?")

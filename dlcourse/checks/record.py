@@ -17,6 +17,8 @@ from pathlib import Path
 
 import torch
 
+from .expect import contains_ellipsis
+
 PLAIN = (bool, int, float, str, type(None))
 
 
@@ -44,13 +46,29 @@ def _safe_name(ex_id: str) -> str:
     return ex_id.replace("/", "_").replace("\\", "_")
 
 
+def is_recordable(v) -> bool:
+    """Whether ``v`` is data the grader can store safely (plain values, tensors, and containers of them)."""
+    return _is_plain(v) or _tensors_only(v)
+
+
+def as_recorded(v):
+    """``v`` as the grader will load it back: plain values through JSON (tuples become lists), tensors
+    detached, on the CPU, copied. Anything else is returned unchanged (the grader cannot store it)."""
+    v = normalize(v)
+    if _is_plain(v):
+        return json.loads(json.dumps(v))
+    if _tensors_only(v):
+        return _detach(v)
+    return v
+
+
 def record_answer(directory: str, ex_id: str, answer) -> None:
     """Store an answer so the grader can load it. Anything not representable safely is stored as its type name."""
     d = Path(directory)
     d.mkdir(parents=True, exist_ok=True)
     name = _safe_name(ex_id)
-    answer = _normalize(answer)
-    if answer is Ellipsis:
+    answer = normalize(answer)
+    if contains_ellipsis(answer):  # the placeholder `...`, alone or inside a tuple, list or dict
         payload = {"kind": "unanswered"}
     elif _is_plain(answer):
         payload = {"kind": "json", "value": answer}
@@ -67,7 +85,7 @@ def record_answer(directory: str, ex_id: str, answer) -> None:
     os.replace(tmp, d / f"{name}.json")
 
 
-def _normalize(v):
+def normalize(v):
     """NumPy arrays become tensors and NumPy scalars Python numbers, so they can be recorded safely."""
     try:
         import numpy as np
@@ -78,11 +96,11 @@ def _normalize(v):
     if isinstance(v, np.generic) and v.dtype.kind in "biuf":
         return v.item()
     if isinstance(v, list):
-        return [_normalize(x) for x in v]
+        return [normalize(x) for x in v]
     if isinstance(v, tuple) and type(v) is tuple:
-        return tuple(_normalize(x) for x in v)
+        return tuple(normalize(x) for x in v)
     if isinstance(v, dict):
-        return {k: _normalize(x) for k, x in v.items()}
+        return {k: normalize(x) for k, x in v.items()}
     return v
 
 

@@ -373,8 +373,11 @@ def disk_usage(folder: Path, stop_at: int) -> int:
     return total
 
 
-def run_in_sandbox(nb, options: GradeOptions, isolation: str) -> tuple[list[dict], Path, Path, dict]:
+def run_in_sandbox(nb, options: GradeOptions, isolation: str,
+                   exercise_seed: str | None = None) -> tuple[list[dict], Path, Path, dict]:
     """Run the notebook; returns (events, answers folder, folder to delete afterwards, run facts).
+
+    ``exercise_seed``: the seed of this submission's exercise parameters (``dl.exercise_params``).
 
     Under bubblewrap the box is a tmpfs of ``limits.disk_mb`` inside the sandbox (``box.py``), and the answers
     come back over a pipe. Without it, the box is on the host's disk and a watchdog stops the run once the box
@@ -401,9 +404,12 @@ def run_in_sandbox(nb, options: GradeOptions, isolation: str) -> tuple[list[dict
         receiver = _AnswerReceiver(r_ans, out / "answers")
     cmd = sandbox.command(isolation, out, options.hide, argv, limits.disk_mb, scratch / "in")
     facts: dict = {"killed": False, "write_limit": None}
+    env = _env(out)
+    if exercise_seed:  # exercise parameters (#13): the kernel draws this submission's, the judge the same
+        env[checks.ENV_SEED] = exercise_seed
     try:
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                                env=_env(out), cwd=out, start_new_session=True, pass_fds=pass_fds)
+                                env=env, cwd=out, start_new_session=True, pass_fds=pass_fds)
     finally:
         for fd in pass_fds:
             os.close(fd)
@@ -510,7 +516,7 @@ def why_unanswered(ex_id: str, cell: int | None, per_cell: dict[int, dict], fata
 
 
 def judge(nb, ex_ids: list[str], answers: Path, events: list[dict], facts: dict,
-          limits: Limits) -> list[ExerciseResult]:
+          limits: Limits, exercise_seed: str | None = None) -> list[ExerciseResult]:
     calls = check_calls(nb) if nb is not None else {}
     labels = cell_labels(nb) if nb is not None else {}
     per_cell, fatal = _cell_story(events)
@@ -528,7 +534,7 @@ def judge(nb, ex_ids: list[str], answers: Path, events: list[dict], facts: dict,
                                           f"the recorded answer cannot be loaded safely: {type(e).__name__}: "
                                           f"{str(e)[:200]}"))
             continue
-        passed, message = checks.run_check(ex_id, answer, ex)
+        passed, message = checks.run_check(ex_id, answer, ex, seed=exercise_seed)  # same parameters (#13)
         results.append(ExerciseResult(ex_id, ex.title, float(ex.points) if passed else 0.0, ex.points, passed,
                                       "" if passed else message))
     return results
@@ -574,9 +580,10 @@ def grade_one(sub, options: GradeOptions, isolation: str, isolation_note: str = 
         result.exercises = [ExerciseResult(i, checks.lookup(i).title, 0.0, checks.lookup(i).points, False,
                                            f"no answer: {problem}") for i in ex_ids]
     else:
-        events, answers, scratch, facts = run_in_sandbox(nb, options, isolation)
+        exercise_seed = checks.submission_seed(result.sha256)  # fresh exercise parameters per submission (#13)
+        events, answers, scratch, facts = run_in_sandbox(nb, options, isolation, exercise_seed)
         try:
-            result.exercises = judge(nb, ex_ids, answers, events, facts, options.limits)
+            result.exercises = judge(nb, ex_ids, answers, events, facts, options.limits, exercise_seed)
             result.status = _status(events, facts)
             for ev in events:
                 if ev["event"] == "limits" and ev.get("enforced", {}).get("procs", 0) is None:

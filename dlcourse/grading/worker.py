@@ -6,11 +6,19 @@ with a per-cell timeout, and writes one JSON line per event to stdout. Outputs a
 answers reach the grader only through the files ``dl.check`` records in ``OUT/answers``.
 
 The grader never trusts these events for scores (the kernel could forge them): they only explain lost points.
+
+Exercise parameters (``dl.exercise_params``): the grader puts this submission's seed in the environment
+(``DLCOURSE_EXERCISE_SEED``), which the kernel inherits, so the notebook runs on fresh parameters, and
+``dl.check`` records, besides data answers, what an exercise's probe measured when it ran a model or function
+answer on inputs of its own: that happens here, inside the sandbox; the judging happens afterwards, in the
+grader, with parameters drawn from the same seed. The grading secret the seed comes from never reaches the
+kernel: the worker drops it from the environment before the kernel starts, whatever the caller passed.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -22,6 +30,7 @@ except ImportError:  # run as a script, without importing the (heavy) dlcourse p
     from sandbox import Limits, apply_limits
 
 MAX_TEXT = 300
+SECRET_VARS = ("DLCOURSE_GRADING_SECRET",)  # dlcourse.checks.params.ENV_SECRET (not imported: a light script)
 
 
 def emit(**event) -> None:
@@ -39,6 +48,9 @@ def main(out: str, limits_json: str) -> int:
     out_dir = Path(out)
     limits = Limits(**json.loads(limits_json))
     emit(event="limits", enforced=apply_limits(limits))
+    for var in SECRET_VARS:  # the kernel inherits this environment: it gets the seed, never the secret
+        os.environ.pop(var, None)
+    emit(event="params", seeded=bool(os.environ.get("DLCOURSE_EXERCISE_SEED")))
 
     import nbformat
     from jupyter_client import AsyncKernelManager
