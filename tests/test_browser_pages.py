@@ -42,7 +42,7 @@ DESKTOP = {"width": 1200, "height": 900}
 SIDEWAYS = """() => {
   const d = document.documentElement, over = d.scrollWidth - d.clientWidth;
   if (over <= 0) return {over, culprits: []};
-  const culprits = [...document.querySelectorAll('main *')]
+  const culprits = [...document.querySelectorAll('.bd-article *')]
     .filter(e => e.getBoundingClientRect().right > d.clientWidth + 1
       && !e.closest('pre, .highlight, table, .pst-scrollable-table-container, mjx-container'))
     .slice(-3).map(e => e.tagName.toLowerCase() + '.' + e.className + ': ' + (e.textContent || '').slice(0, 60));
