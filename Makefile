@@ -15,7 +15,8 @@ $(PY):
 
 # Building the website needs only Jupyter Book: the notebooks' outputs are stored, nothing is executed.
 $(VENV)/.book-installed: pyproject.toml | $(PY)
-	$(PY) -m pip install -q "jupyter-book>=1.0,<2" "myst-nb>=1.0"
+	$(PY) -m pip install -q "jupyter-book>=1.0,<2" "myst-nb>=1.0" "sphinx-book-theme>=1.1,<1.3" \
+	  "pydata-sphinx-theme>=0.15,<0.17"
 	touch $@
 
 # Tests need the package with its test extras (and so PyTorch).

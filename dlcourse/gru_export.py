@@ -7,7 +7,13 @@ The static page has no kernel, so the trained weights travel *with the page*: ``
 float16 and base64-encodes them into a small JSON payload (the notes' model, embedding 128 x 100 and a
 2-layer bidirectional GRU with hidden size 100, has 319 k parameters: 0.64 MB as float16, 0.85 MB as
 base64), and ``namebox_html`` writes an ``<input>`` box plus about 80 lines of plain JavaScript that run
-embedding -> bidirectional multi-layer GRU -> linear -> softmax on every keystroke.
+embedding -> bidirectional multi-layer GRU -> linear -> softmax when the reader pauses typing (debounced).
+
+Names are written the way the training names are (``normalize_name``, the same in Python and JavaScript):
+accents are folded (NFKD, then ASCII: Müller -> Muller, Dvořák -> Dvorak), only letters, apostrophes and spaces
+are kept (hyphens go, as in the data: BekovichCherkassky), and the case is the data's (NAKAMURA -> Nakamura,
+o'brien -> O'Brien). The input is cut at ``MAX_NAME_LEN`` characters (the longest training name has 19), so a
+pasted novel costs no more than a name.
 
 Why plain JavaScript and not onnxruntime-web: the model is tiny (a few million multiply-adds per name,
 about a millisecond), while onnxruntime-web would add a WebAssembly runtime of several MB that the page
@@ -27,28 +33,36 @@ import base64
 import hashlib
 import html
 import json
+import re
+import unicodedata
 
 import numpy as np
 import torch
 from torch import nn
 
+from . import widgets
+
 N_CHARS = 128  # ASCII: a character's code is its index in the embedding table; 0 is padding
+MAX_NAME_LEN = 24  # the longest training name has 19 characters; a margin, and then the box stops reading
+_APOSTROPHES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bc": "'", "`": "'"})  # phones type ’
 
 
-def normalize_name(name: str) -> str:
-    """What the box feeds the model: ASCII characters only, surrounding spaces stripped, first letter upper case.
+def normalize_name(name: str, max_len: int = MAX_NAME_LEN) -> str:
+    """What the box feeds the model: the name written the way the training names are.
 
-    The JavaScript does exactly the same (``normalize`` in the script), so both sides see the same codes.
+    NFKD, then ASCII (accents folded: Müller -> Muller); typographic apostrophes become ``'``; only letters,
+    apostrophes and single spaces stay; at most ``max_len`` characters; lower case but for the first letter and
+    a letter after an apostrophe (NAKAMURA -> Nakamura, o'brien -> O'Brien), as 99.8 % of the training names
+    are written. The JavaScript does exactly the same (``normalize`` in ``JS_FORWARD``).
     """
-    kept = "".join(c for c in name if 0 < ord(c) < N_CHARS).strip()
-    if kept and "a" <= kept[0] <= "z":
-        kept = kept[0].upper() + kept[1:]
-    return kept
+    s = unicodedata.normalize("NFKD", name).translate(_APOSTROPHES)
+    s = re.sub(r" +", " ", re.sub(r"[^A-Za-z' ]+", "", s)).strip()[:max_len].strip()
+    return re.sub(r"(^|')([a-z])", lambda m: m.group(1) + m.group(2).upper(), s.lower())
 
 
-def encode_name(name: str) -> list[int]:
+def encode_name(name: str, max_len: int = MAX_NAME_LEN) -> list[int]:
     """ASCII codes of the normalised name."""
-    return [ord(c) for c in normalize_name(name)]
+    return [ord(c) for c in normalize_name(name, max_len)]
 
 
 # ---- export / import -------------------------------------------------------------------------------
@@ -204,15 +218,13 @@ function dlGruModel(p) {
     }
     return y;
   }
-  function normalize(name) {  // same as dlcourse.gru_export.normalize_name
-    let s = "";
-    for (const c of name) { const k = c.codePointAt(0); if (k > 0 && k < p.n_chars) s += c; }
-    s = s.trim();
-    if (s && s[0] >= "a" && s[0] <= "z") s = s[0].toUpperCase() + s.slice(1);
-    return s;
+  function normalize(name, maxLen = __MAX_NAME_LEN__) {  // same as dlcourse.gru_export.normalize_name
+    let s = String(name).normalize("NFKD").replace(/[\u2018\u2019\u02bc`]/g, "'");
+    s = s.replace(/[^A-Za-z' ]+/g, "").replace(/ +/g, " ").trim().slice(0, maxLen).trim();
+    return s.toLowerCase().replace(/(^|')([a-z])/g, (m, a, b) => a + b.toUpperCase());
   }
-  function probabilities(name) {
-    const codes = Array.from(normalize(name), (c) => c.codePointAt(0));
+  function probabilities(name, maxLen) {
+    const codes = Array.from(normalize(name, maxLen), (c) => c.codePointAt(0));
     if (!codes.length) return null;
     // layer 0 reads the embeddings; the sequence is the name's true length: no padding (= packed semantics)
     let seq = codes.map((c) => W.embedding.subarray(c * E, (c + 1) * E));
@@ -249,7 +261,7 @@ function dlGruModel(p) {
   }
   return { probabilities, normalize };
 }
-"""
+""".replace("__MAX_NAME_LEN__", str(MAX_NAME_LEN))
 
 
 def box_id(payload: dict) -> str:
@@ -257,15 +269,28 @@ def box_id(payload: dict) -> str:
     return f"dlnb-{h}"
 
 
-def namebox_html(payload: dict, value: str = "Nguyen", top_k: int = 3, note: str = "") -> str:
-    """A self-contained HTML fragment: a text box and the top-k countries, computed in the browser."""
+DEFAULT_NAME = "Angelopoulos"  # a Greek surname of the test set, not in the training set: the lite model gets it right
+DEBOUNCE_MS = 80  # the box recomputes when the reader pauses this long, not on every keystroke
+
+
+def namebox_html(payload: dict, value: str = DEFAULT_NAME, top_k: int = 3, note: str = "",
+                 max_len: int = MAX_NAME_LEN, live_helper: bool = False) -> str:
+    """A self-contained HTML fragment: a text box and the top-k countries, computed in the browser.
+
+    The box takes at most ``max_len`` characters (``maxlength``, and the script cuts anything longer that gets in),
+    and recomputes ``DEBOUNCE_MS`` after the last keystroke. Where scripts do not run (an untrusted notebook),
+    it says to run the cell; the script removes that line. ``live_helper``: a live widget is shown beside it.
+    """
     bid = box_id(payload)
     data = json.dumps(payload, separators=(",", ":"))
-    note_html = f'<div style="font-size:85%;color:#555">{html.escape(note)}</div>' if note else ""
-    return f"""<div class="dl-namebox" id="{bid}" data-top-k="{top_k}" style="font-family:sans-serif;margin:0.5em 0">
+    note_html = f'<div class="dlw-note" style="font-size:85%;color:#555">{html.escape(note)}</div>' if note else ""
+    hint = f'<div class="dlw-hint" style="font-size:85%;color:#8a5a00">▶ {html.escape(widgets.RUN_HINT)}</div>'
+    return f"""<div class="dl-namebox dlw-static" id="{bid}" data-top-k="{top_k}" data-max-len="{max_len}"
+ style="font-family:sans-serif;margin:0.5em 0"><style>{widgets.FALLBACK_CSS}</style>
 <label>Type a name: <input type="text" class="dl-namebox-input" value="{html.escape(value)}" autocomplete="off"
- spellcheck="false" style="font-size:110%;padding:2px 6px;width:14em"></label>
-<table class="dl-namebox-out" style="margin:0.4em 0 0 0;border-collapse:collapse;border:none"></table>{note_html}
+ spellcheck="false" maxlength="{max_len}" style="font-size:110%;padding:2px 6px;width:14em;max-width:90%"></label>
+<table class="dl-namebox-out" aria-live="polite" style="margin:0.4em 0 0 0;border-collapse:collapse;border:none">
+</table>{note_html}{hint}
 <script type="application/json" class="dl-namebox-weights">{data}</script>
 <script>
 (function () {{
@@ -274,13 +299,22 @@ def namebox_html(payload: dict, value: str = "Nguyen", top_k: int = 3, note: str
   const box = up && up.classList && up.classList.contains("dl-namebox") ? up : document.getElementById("{bid}");
   if (!box || box.dataset.ready) return;
   box.dataset.ready = "1";
+  const hint = box.querySelector(".dlw-hint");
+  if (hint) hint.remove();
   const payload = JSON.parse(box.querySelector(".dl-namebox-weights").textContent);
-  const model = dlGruModel(payload), k = {top_k};
+  const model = dlGruModel(payload), k = {top_k}, maxLen = {max_len};
   const input = box.querySelector(".dl-namebox-input"), table = box.querySelector(".dl-namebox-out");
+  let timer = null;
   function show() {{
-    const probs = model.probabilities(input.value);
+    timer = null;
+    const name = model.normalize(input.value, maxLen);
+    const probs = model.probabilities(name, maxLen);
     table.innerHTML = "";
-    if (!probs) {{ box.dataset.name = ""; table.innerHTML = "<tr><td>(type a name)</td></tr>"; return; }}
+    if (!probs) {{
+      box.dataset.name = "";
+      table.innerHTML = "<tr><td>(type a name in Latin letters)</td></tr>";
+      return;
+    }}
     const order = probs.map((p, i) => i).sort((a, b) => probs[b] - probs[a]).slice(0, k);
     for (const i of order) {{
       const tr = document.createElement("tr");
@@ -294,12 +328,15 @@ def namebox_html(payload: dict, value: str = "Nguyen", top_k: int = 3, note: str
         + "<td style='text-align:right;padding-left:6px;border:none'>" + (100 * probs[i]).toFixed(1) + " %</td>";
       table.appendChild(tr);
     }}
-    box.dataset.name = model.normalize(input.value);
+    box.dataset.name = name;
   }}
-  input.addEventListener("input", show);
+  input.addEventListener("input", () => {{  // debounce: recompute once the reader pauses
+    if (timer !== null) clearTimeout(timer);
+    timer = setTimeout(show, {DEBOUNCE_MS});
+  }});
   show();
 }})();
-</script>
+</script>{widgets.live_helper_script(bid) if live_helper else ""}
 </div>"""
 
 
@@ -316,12 +353,13 @@ def _format_top(rows) -> str:
     return f"<table style='border-collapse:collapse'>{cells}</table>"
 
 
-def name_box(predict, payload: dict, value: str = "Nguyen", top_k_: int = 3, note: str = ""):
-    """The name box: live, an ipywidgets Text calling ``predict(name) -> probabilities`` (PyTorch);
-    static, ``namebox_html`` (the exported weights in JavaScript). One output carries both."""
-    from . import widgets
-
+def name_box(predict, payload: dict, value: str = DEFAULT_NAME, top_k_: int = 3, note: str = "",
+             max_len: int = MAX_NAME_LEN):
+    """The name box: live, an ipywidgets Text calling ``predict(name) -> probabilities`` (PyTorch) on the
+    normalised name; static, ``namebox_html`` (the exported weights in JavaScript). The static copy is shown
+    as well, so a reopened notebook has a working box (see ``widgets.DualOutput``)."""
     labels = payload["labels"]
+    bid = box_id(payload)
 
     def build():
         import ipywidgets as w
@@ -330,12 +368,16 @@ def name_box(predict, payload: dict, value: str = "Nguyen", top_k_: int = 3, not
         out = w.HTML()
 
         def update(_change=None):
-            name = normalize_name(text.value)
-            out.value = _format_top(top_k(predict(name), labels, top_k_)) if name else "(type a name)"
+            name = normalize_name(text.value, max_len)
+            out.value = (_format_top(top_k(predict(name), labels, top_k_)) if name
+                         else "(type a name in Latin letters)")
 
         text.observe(update, names="value")
         update()
-        return w.VBox([text, out])
+        box = w.VBox([text, out, widgets.live_chrome(note)])
+        for cls in widgets.live_classes(bid):
+            box.add_class(cls)
+        return box
 
-    static = namebox_html(payload, value=value, top_k=top_k_, note=note)
+    static = namebox_html(payload, value=value, top_k=top_k_, note=note, max_len=max_len, live_helper=widgets.live())
     return widgets.dual_output(build, static, text=f"name box (top {top_k_} countries)")

@@ -136,3 +136,88 @@ def open_slider(page, url: str):
     return (widget, widget.locator("img.dlw-frame"), widget.locator("input.dlw-range").first,
             widget.locator("output.dlw-value").first)
 
+
+
+# ---- JupyterLab ---------------------------------------------------------------------------------------
+
+def _jupyter_data_dirs() -> list[str]:
+    """Every ``share/jupyter`` beside a site-packages on sys.path (a venv that reuses another venv's packages
+    finds their lab extensions, e.g. the ipywidgets manager, only through JUPYTER_PATH)."""
+    found = []
+    for entry in sys.path:
+        p = Path(entry)
+        if p.name == "site-packages" and (p.parents[2] / "share" / "jupyter").is_dir():
+            found.append(str(p.parents[2] / "share" / "jupyter"))
+    return list(dict.fromkeys(found))
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def jupyterlab(root: Path, env: dict | None = None, timeout: float = 120):
+    """Run JupyterLab from this environment on 127.0.0.1, serving ``root``; yield its base URL.
+
+    No token, no news or update checks (nothing leaves the machine), the app exposed as ``window.jupyterapp`` so a
+    test can run commands, and every Jupyter directory (config, runtime, settings, workspaces) in a scratch folder.
+    Skips (or fails under CI) when JupyterLab is not installed: ``pip install -e .[test]`` brings it.
+    """
+    import json
+    import tempfile
+    import time
+    import urllib.request
+
+    lab = Path(sys.executable).parent / "jupyter-lab"
+    if not lab.exists():
+        missing("JupyterLab is not installed (pip install -e '.[test]')")
+    with tempfile.TemporaryDirectory(prefix="dlcourse-jl-") as scratch:
+        scratch = Path(scratch)
+        settings = scratch / "settings" / "@jupyterlab" / "apputils-extension"
+        settings.mkdir(parents=True)
+        (settings / "notification.jupyterlab-settings").write_text(
+            json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+        port = _free_port()
+        full_env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "DLCOURSE_HEADLESS"))}
+        full_env.update({
+            "JUPYTER_CONFIG_DIR": str(scratch / "config"), "JUPYTER_RUNTIME_DIR": str(scratch / "runtime"),
+            "JUPYTER_DATA_DIR": str(scratch / "data"), "JUPYTERLAB_SETTINGS_DIR": str(scratch / "settings"),
+            "JUPYTERLAB_WORKSPACES_DIR": str(scratch / "workspaces"),
+            "JUPYTER_PATH": os.pathsep.join(_jupyter_data_dirs()), "JUPYTER_PLATFORM_DIRS": "1",
+        })
+        full_env.update(env or {})
+        cmd = [str(lab), "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+               "--ServerApp.port_retries=0", "--IdentityProvider.token=", "--ServerApp.password=",
+               "--ServerApp.disable_check_xsrf=True", f"--ServerApp.root_dir={root}",
+               "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",
+               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--LabApp.extension_manager=readonly",
+               "--ServerApp.terminals_enabled=False", "--allow-root"]
+        log = (scratch / "server.log").open("w")
+        proc = subprocess.Popen(cmd, env=full_env, stdout=log, stderr=subprocess.STDOUT, cwd=root)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            start = time.monotonic()
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{base}/api/status", timeout=5) as r:
+                        if r.status == 200:
+                            break
+                except OSError:
+                    pass
+                if proc.poll() is not None or time.monotonic() - start > timeout:
+                    log.flush()
+                    raise RuntimeError("JupyterLab did not start:\n" + (scratch / "server.log").read_text()[-3000:])
+                time.sleep(0.5)
+            yield base
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            log.close()

@@ -1,7 +1,8 @@
 """Every page of the built website, as a reader's browser sees it.
 
-Each page must load, render its math (MathJax ran), show all its images, log no JavaScript error, and have
-internal links that resolve. One screenshot per part of the book is saved under ``_build/screenshots/``.
+Each page must load, render its math (MathJax ran), show all its images, log no JavaScript error, have
+internal links that resolve, and not scroll sideways on a phone (390 px wide: long inline code must wrap).
+One screenshot per part of the book is saved under ``_build/screenshots/``.
 """
 
 from __future__ import annotations
@@ -35,6 +36,18 @@ CHECK_PAGE = """() => {
   const links = [...document.querySelectorAll('main a[href], nav a[href]')].map(a => a.href);
   return {broken, mathNodes, rendered, links, title: document.title};
 }"""
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1200, "height": 900}
+# How far the page scrolls sideways, and the widest culprits (elements that end past the right edge).
+SIDEWAYS = """() => {
+  const d = document.documentElement, over = d.scrollWidth - d.clientWidth;
+  if (over <= 0) return {over, culprits: []};
+  const culprits = [...document.querySelectorAll('.bd-article *')]
+    .filter(e => e.getBoundingClientRect().right > d.clientWidth + 1
+      && !e.closest('pre, .highlight, table, .pst-scrollable-table-container, mjx-container'))
+    .slice(-3).map(e => e.tagName.toLowerCase() + '.' + e.className + ': ' + (e.textContent || '').slice(0, 60));
+  return {over, culprits};
+}"""
 
 
 def test_every_page_renders_cleanly():
@@ -43,7 +56,7 @@ def test_every_page_renders_cleanly():
     problems: list[str] = []
     shot_parts: set[str] = set()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with serve(build) as base, chromium_page() as browser:
+    with serve(build) as base, chromium_page(viewport=(DESKTOP["width"], DESKTOP["height"])) as browser:
         page = browser.page
         for part, path in pages:
             if not (build / path).exists():
@@ -69,6 +82,11 @@ def test_every_page_renders_cleanly():
                     target = target / "index.html"
                 if not target.exists():
                     problems.append(f"{path}: link to missing {urljoin(path, parsed.path)}")
+            page.set_viewport_size(PHONE)  # the same page on a phone: nothing may push it sideways
+            sideways = page.evaluate(SIDEWAYS)
+            if sideways["over"] > 0:
+                problems.append(f"{path}: scrolls sideways by {sideways['over']} px at 390 px: {sideways['culprits']}")
+            page.set_viewport_size(DESKTOP)
             problems.extend(f"{path}: {e}" for e in browser.errors)
             if part not in shot_parts:
                 shot_parts.add(part)

@@ -38,6 +38,7 @@ def test_learning_rate_slider_changes_the_picture():
             lr.focus()
             page.keyboard.press("End")  # drag to the largest (divergent) learning rate
             after_src, after_label = image.get_attribute("src"), label.text_content()
+            after_alt, after_aria = image.get_attribute("alt"), lr.get_attribute("aria-valuetext")
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
             widget.screenshot(path=str(SCREENSHOTS / "ch06-slider.png"))
 
@@ -47,7 +48,7 @@ def test_learning_rate_slider_changes_the_picture():
             batch = widget.locator("input.dlw-range").nth(1)
             batch.focus()
             page.keyboard.press("Home")  # batch size 1: SGD
-            sgd_src = image.get_attribute("src")
+            sgd_src, sgd_alt = image.get_attribute("src"), image.get_attribute("alt")
             page.wait_for_timeout(200)  # let late errors surface
 
         assert after_label != before_label, "the value label did not follow the slider"
@@ -55,3 +56,5 @@ def test_learning_rate_slider_changes_the_picture():
         assert home_src not in (before_src, after_src), "the smallest rate shows the same picture as another"
         assert sgd_src != home_src, "the batch-size slider did not change the picture"
         assert not p.errors, "JavaScript errors on the page:\n" + "\n".join(p.errors)
+        assert after_aria == after_label == "0.5" and "learning rate = 0.5" in after_alt, (after_aria, after_alt)
+        assert sgd_alt.endswith("batch size = 1 (SGD)"), sgd_alt

@@ -7,7 +7,7 @@ import pytest
 import torch
 from torch import nn
 
-from dlcourse import gru_export
+from dlcourse import gru_export, widgets
 
 LABELS = [f"c{i}" for i in range(5)]
 
@@ -20,12 +20,35 @@ def _model(bidirectional=True, layers=2, seed=0):
     return emb, gru, fc
 
 
-def test_normalize_and_encode():
-    assert gru_export.normalize_name("  nguyen ") == "Nguyen"
-    assert gru_export.normalize_name("Müller") == "Mller"  # non-ASCII characters are dropped
-    assert gru_export.normalize_name("O'Brien") == "O'Brien"
+# (typed, what the model reads): names written the way the training names are
+NORMALIZED = [
+    ("  nguyen ", "Nguyen"),
+    ("Müller", "Muller"),  # accents folded (NFKD, then ASCII), not dropped ("Mller")
+    ("Dvořák", "Dvorak"),
+    ("García", "Garcia"),
+    ("NAKAMURA", "Nakamura"),  # the data's case: first letter upper, the rest lower
+    ("o\u2019brien", "O'Brien"),  # a phone's apostrophe; a capital after it, as in the data
+    ("van   der BERG", "Van der berg"),
+    ("Bekovich-Cherkassky", "Bekovichcherkassky"),  # the data has no hyphens
+    ("Smith😀", "Smith"),
+    ("张伟", ""),
+    ("   ", ""),
+    ("<img src=x onerror=alert(1)>", "Img srcx onerroralert"),
+    ("a" * 20_000, "A" + "a" * (gru_export.MAX_NAME_LEN - 1)),  # cut at the box's length
+]
+
+
+@pytest.mark.parametrize("typed, read", NORMALIZED)
+def test_normalize_name(typed, read):
+    assert gru_export.normalize_name(typed) == read
+
+
+def test_encode_and_the_data_case_rule():
     assert gru_export.encode_name("ab") == [ord("A"), ord("b")]
-    assert gru_export.normalize_name("   ") == ""
+    assert gru_export.MAX_NAME_LEN >= 19 + 3  # the longest training name (19 characters), plus a margin
+    # the case rule leaves the training names as they are written (all but 0.2 % of them)
+    for name in ["Abbas", "O'Brien", "Van tonder", "De la fontaine", "Dan'Ko", "Nakamura"]:
+        assert gru_export.normalize_name(name) == name
 
 
 def test_export_is_json_and_float16_roundtrip():
@@ -74,6 +97,8 @@ def test_namebox_html_is_self_contained_and_deterministic():
     payload = gru_export.export(*_model(), LABELS)
     a, b = gru_export.namebox_html(payload), gru_export.namebox_html(payload)
     assert a == b
+    assert f'maxlength="{gru_export.MAX_NAME_LEN}"' in a and "setTimeout(show" in a  # capped and debounced
+    assert widgets.RUN_HINT in a and "dlw-static" in a and widgets.FALLBACK_CSS in a
     assert "<script src" not in a and "http" not in a
     assert gru_export.box_id(payload) in a
     other = gru_export.export(*_model(seed=1), LABELS)
@@ -89,17 +114,20 @@ def test_js_matches_reference_in_node(tmp_path):
     if node is None:
         pytest.skip("node is not installed")
     payload = gru_export.export(*_model(), LABELS)
-    names = ["Li", "nguyen", "Schwarzenegger", "O'Brien"]
+    names = ["Li", "nguyen", "Schwarzenegger", "O'Brien", "MÜLLER"]
+    typed = [t for t, _ in NORMALIZED]
     script = tmp_path / "run.js"
     script.write_text(
         "const atob = (s) => Buffer.from(s, 'base64').toString('binary');\n"
         + gru_export.JS_FORWARD
         + f"\nconst m = dlGruModel({json.dumps(payload)});\n"
-        + f"console.log(JSON.stringify({json.dumps(names)}.map((n) => m.probabilities(n))));\n")
+        + f"console.log(JSON.stringify([{json.dumps(names)}.map((n) => m.probabilities(n)),"
+        + f" {json.dumps(typed)}.map((n) => m.normalize(n))]));\n")
     out = subprocess.run([node, str(script)], capture_output=True, text=True, check=True, timeout=60)
-    js = json.loads(out.stdout)
+    js, normalized = json.loads(out.stdout)
     for name, p in zip(names, js):
         np.testing.assert_allclose(p, gru_export.reference_forward(payload, name), atol=1e-9)
+    assert normalized == [r for _, r in NORMALIZED]  # the page reads names exactly as Python does
 
 
 def test_name_box_static_only_when_headless(monkeypatch):
@@ -113,8 +141,6 @@ def test_name_box_static_only_when_headless(monkeypatch):
 
 def test_name_box_live_widget_updates(monkeypatch):
     """Live (someone watches): a Text widget whose every change re-runs ``predict`` and shows the top 3."""
-    from dlcourse import widgets
-
     monkeypatch.setattr(widgets, "live", lambda: True)
     payload = gru_export.export(*_model(), LABELS)
     seen = []
@@ -125,10 +151,14 @@ def test_name_box_live_widget_updates(monkeypatch):
         p[len(name) % len(LABELS)] = 1.0
         return p
 
-    box = gru_export.name_box(predict, payload, value="li")
-    text, out = box.widget.children
+    box = gru_export.name_box(predict, payload, value="li", note="A note.")
+    text, out, chrome = box.widget.children
+    assert "A note." in chrome.value and "dlw-live" in box.widget._dom_classes
+    assert len(box.outputs()) == 2  # the static copy, then the live view
     assert seen == ["Li"] and "c2" in out.value
     text.value = "tanaka"
     assert seen[-1] == "Tanaka" and "c1" in out.value and "100.0 %" in out.value
     text.value = "  "
     assert "type a name" in out.value
+    text.value = "NAKAMURA-" + "x" * 20_000
+    assert seen[-1] == "Nakamuraxxxxxxxxxxxxxxxx"[: gru_export.MAX_NAME_LEN]

@@ -40,17 +40,73 @@ def test_callback_default_and_extremes_give_different_figures():
     assert plt.get_fignums() == []  # the toolkit closes what it renders
 
 
-def test_mimebundle_carries_widget_view_and_html():
+def test_live_output_is_the_static_copy_then_the_widget_view():
+    """Two outputs, static copy first: JupyterLab prefers a bundle's widget view, so a bundle holding both would show
+    "model not found" instead of the static copy once the kernel is gone."""
     out = widgets.slider(line, [0.5, 1.0, 2.0], value=1.0, description="a", live=True, precompute=True)
-    bundle = out._repr_mimebundle_()
-    assert "text/html" in bundle and "text/plain" in bundle
-    assert widgets.WIDGET_VIEW in bundle and bundle[widgets.WIDGET_VIEW]["model_id"]
-    assert "<script>" in bundle["text/html"] and 'type="range"' in bundle["text/html"]
+    static, view = out.outputs()
+    assert set(static) == {"text/plain", "text/html"} and "dlw-static" in static["text/html"]
+    assert widgets.FALLBACK_CSS in static["text/html"] and "<script>" in static["text/html"]
+    assert set(view) == {widgets.WIDGET_VIEW} and view[widgets.WIDGET_VIEW]["model_id"] == out.widget.model_id
+    assert set(out._repr_mimebundle_()) == {"text/plain", "text/html"}  # a bundle-only front end: the static copy
     # the live widget redraws from the cache when the slider moves
-    slider_widget, image = out.widget.children[0], out.widget.children[1]
+    slider_widget, image = out.widget.children[0], out.widget.children[2]
     first = image.value
     slider_widget.value = 2
     assert image.value != first
+
+
+def test_displaying_publishes_two_outputs_live_and_one_headless(monkeypatch):
+    import IPython.display
+
+    published = []
+    monkeypatch.setattr(IPython.display, "publish_display_data", lambda data, **kw: published.append(data))
+    widgets.slider(line, [0.5, 1.0], description="a", live=True, precompute=False)._ipython_display_()
+    assert [sorted(b) for b in published] == [["text/html", "text/plain"], [widgets.WIDGET_VIEW]]
+    published.clear()
+    widgets.slider(line, [0.5, 1.0], description="a")._ipython_display_()  # headless: static only
+    assert len(published) == 1 and widgets.WIDGET_VIEW not in published[0]
+
+
+def test_live_widget_says_when_it_computes_and_when_the_kernel_is_gone():
+    seen, made = [], []
+
+    def slow(a):
+        if not made:  # the first picture is drawn while the widget is built
+            seen.append(None)
+        else:
+            status, image = made[0].widget.children[1], made[0].widget.children[2]
+            seen.append((status.value, "dlw-stale" in image._dom_classes))
+        return line(a)
+
+    out = widgets.slider(slow, [0.5, 1.0, 2.0], value=1.0, description="a", note="Look.", live_note="Trains.",
+                         live=True, precompute=False)
+    made.append(out)
+    slider_widget, status, image, chrome = out.widget.children
+    assert seen == [None]
+    slider_widget.value = 2
+    assert "Computing a = 2" in seen[-1][0] and seen[-1][1], "no busy line or stale picture while computing"
+    assert status.value == "" and "dlw-stale" not in image._dom_classes
+    slider_widget.value = 1  # cached: no busy line
+    assert len(seen) == 2
+    # the kernel-gone line: hidden until ipywidgets marks the views disconnected
+    assert widgets.DEAD_TEXT in chrome.value
+    assert ".jupyter-widgets-disconnected .dlw-dead{display:block}" in chrome.value
+    assert "Look. Trains." in chrome.value
+    assert set(widgets.live_classes(out.element_id)) <= set(out.widget._dom_classes)
+    # the picture keeps its natural size: not stretched across the output by the VBox
+    assert image.layout.align_self == "flex-start" and image.layout.width == "auto"
+
+
+def test_static_copy_says_what_the_page_does():
+    out = widgets.slider(line, [0.5, 1.0, 2.0], value=1.0, description="a", note="Look.", live_note="Trains.")
+    page = out.static_html
+    assert "Look." in page and "Trains." not in page  # the live note describes the kernel, not the page
+    assert "drawn in advance" in page and widgets.RUN_HINT in page  # the hint shows where the script cannot run
+    assert 'G.alt=' in page and 'alt="Figure for a = 1"' in page  # the script keeps the alt text in step
+    assert 'aria-valuetext="1"' in page
+    started = widgets.slider(line, [0.5, 1.0, 2.0], value=2.0, description="a", live=False, precompute=False)
+    assert "disabled" in started.static_html and 'value="2" aria-valuetext="2"' in started.static_html
 
 
 def test_headless_output_is_static_only_with_every_frame():
@@ -108,7 +164,7 @@ def test_live_mode_computes_only_the_start_frame():
 
     out = widgets.slider(fn, [0.5, 1.0, 2.0], value=2.0, description="a", live=False, precompute=False)
     assert calls == [2.0]
-    assert "run the notebook" in out.static_html
+    assert "starting picture only" in out.static_html and widgets.RUN_HINT in out.static_html
 
 
 def test_value_not_in_grid_picks_the_nearest():
@@ -119,7 +175,7 @@ def test_value_not_in_grid_picks_the_nearest():
 def test_dual_output_factory_is_not_called_headless():
     called = []
     out = widgets.dual_output(lambda: called.append(1), "<b>static</b>")
-    assert called == [] and out._repr_mimebundle_()["text/html"] == "<b>static</b>"
+    assert called == [] and out._repr_mimebundle_()["text/html"] == "<b>static</b>" and len(out.outputs()) == 1
 
 
 def test_log_grid():
@@ -133,3 +189,33 @@ def test_descriptions_label_the_sliders_and_keys_stay_keyword_arguments():
     out = widgets.sliders(two, {"a": [1.0, 2.0], "n": [5, 10]}, descriptions={"a": "slope", "n": "points"})
     assert ">slope</label>" in out.static_html and ">points</label>" in out.static_html
     assert out.text.startswith("Slider: slope (2 values), points (2 values)")
+
+
+SLIDER_CHAPTERS = {  # chapter: how many static copies its stored outputs hold (sliders and name boxes)
+    "chapters/06_gradient_descent.ipynb": 1,
+    "chapters/13_model_selection_weight_decay.ipynb": 1,
+    "chapters/14_dropout_numerical_stability.ipynb": 1,
+    "chapters/24_names_classifier.ipynb": 1,
+}
+
+
+@pytest.mark.parametrize("path", sorted(SLIDER_CHAPTERS))
+def test_stored_outputs_hold_one_static_copy_per_widget_and_no_widget_view(path):
+    """The website shows stored outputs: exactly one copy of each slider, and no widget view (whose state would pull
+    the ipywidgets bundle from a CDN). A copy made by the current toolkit has the "run this cell" hint."""
+    import json
+    from pathlib import Path
+
+    nb = json.loads((Path(__file__).resolve().parents[1] / path).read_text())
+    copies = []
+    for cell in nb["cells"]:
+        for o in cell.get("outputs", []):
+            data = o.get("data", {})
+            assert widgets.WIDGET_VIEW not in data, f"{path}: a stored live widget"
+            page = "".join(data.get("text/html", ""))
+            if "dlw-static" in page or 'class="dlw"' in page or "dl-namebox" in page:
+                copies.append(page)
+    assert len(copies) == SLIDER_CHAPTERS[path], f"{path}: {len(copies)} static copies"
+    for page in copies:
+        assert "dlw-static" in page and widgets.RUN_HINT in page, f"{path}: made by an older toolkit: re-execute"
+        assert "Live:" not in page, f"{path}: the static copy describes the live widget"
