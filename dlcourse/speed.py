@@ -64,11 +64,16 @@ def accepts_channels_last(net: nn.Module, sample: torch.Tensor) -> bool:
 
 def peek(loader) -> torch.Tensor | None:
     """The inputs of a first batch, without drawing from the shuffle (for the course's TensorLoader) or, for
-    any other loader, its first batch."""
+    any other loader, its first batch. The global random state is left as it was: starting a ``DataLoader``
+    draws a seed from it, and training must shuffle exactly as it would without this look."""
     if hasattr(loader, "tensors") and hasattr(loader, "transform"):
         batch = [t[:2] for t in loader.tensors]
         return (loader.transform(*batch) if loader.transform else batch)[0]
-    X = next(iter(loader), (None,))[0]
+    state = torch.get_rng_state()
+    try:
+        X = next(iter(loader), (None,))[0]
+    finally:
+        torch.set_rng_state(state)
     return X if isinstance(X, torch.Tensor) else None
 
 
