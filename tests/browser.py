@@ -6,19 +6,19 @@ Without Chromium or Playwright the tests skip, unless ``DLCOURSE_REQUIRE_BROWSER
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import os
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+from offline_web import MATHJAX_CDN, mathjax_dir, serve  # noqa: E402,F401 (serve: for the tests)
+
 CHROMIUM = os.environ.get("DLCOURSE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -48,38 +48,6 @@ def build_dir(page: str = "index.html") -> Path:
         build = ROOT / "_build" / "html"
     assert (build / page).exists(), f"the book was built but {page} is not in {build}"
     return build
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@contextlib.contextmanager
-def serve(directory: Path):
-    """Serve a folder on 127.0.0.1 (a free port) for the duration of the block; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-
-
-MATHJAX_CDN = "https://cdn.jsdelivr.net/npm/mathjax@3/"
-
-
-def mathjax_dir() -> Path | None:
-    """A local copy of MathJax 3 from the npm registry (the machine has no other internet), cached in _build/npm."""
-    prefix = ROOT / "_build" / "npm"
-    pkg = prefix / "node_modules" / "mathjax"
-    if not (pkg / "es5").is_dir() and shutil.which("npm"):
-        subprocess.run(["npm", "install", "--silent", "--no-save", "--no-audit", "--no-fund", "--prefix", str(prefix),
-                        "mathjax@3"], check=False, timeout=300, capture_output=True)
-    return pkg if (pkg / "es5").is_dir() else None
 
 
 class Page:

@@ -12,18 +12,14 @@ website build links it from the front page and puts it beside the pages (``_ext/
 from __future__ import annotations
 
 import argparse
-import contextlib
-import functools
-import http.server
 import io
 import os
 import sys
-import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from offline_mathjax import serve_mathjax_locally  # noqa: E402
+from offline_web import serve, serve_mathjax_locally  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("DLCOURSE_CHROMIUM", "/usr/bin/chromium")
@@ -61,22 +57,6 @@ def toc_pages(toc: Path = ROOT / "_toc.yml") -> list[str]:
         walk(part.get("chapters"))
     walk(doc.get("chapters"))
     return pages
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@contextlib.contextmanager
-def serve(directory: Path):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(directory)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
 
 
 def print_pages(html_dir: Path, pages: list[str]) -> list[tuple[str, bytes]]:

@@ -1,14 +1,38 @@
-"""MathJax without the internet: the book loads MathJax 3 from a CDN; offline tools and tests serve a local npm
-copy (the npm registry is reachable where the CDN is not), cached in ``_build/npm``."""
+"""The built website without the internet, for the PDF printer and the browser tests: a local web server on
+127.0.0.1, and MathJax 3 (which the book loads from a CDN) served from a local npm copy instead (the npm registry
+is reachable where the CDN is not), cached in ``_build/npm``."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import shutil
 import subprocess
+import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 MATHJAX_CDN = "https://cdn.jsdelivr.net/npm/mathjax@3/"
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serve(directory: Path):
+    """Serve a folder on 127.0.0.1 (a free port) for the duration of the block; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
 
 
 def mathjax_dir() -> Path | None:
