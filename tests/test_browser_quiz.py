@@ -7,6 +7,8 @@ the reset button clears them; and all of it works on a 390-px phone screen.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from browser import build_dir, chromium_page, serve
 
@@ -15,11 +17,14 @@ from dlcourse.concept_quiz import load_quiz
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CHAPTERS = {"06": "chapters/06_gradient_descent.html", "17": "chapters/17_lenet.html",
             "21": "chapters/21_googlenet_residual.html"}
+RIGHT, WRONG = re.compile(r"\bdlcourse-right\b"), re.compile(r"\bdlcourse-wrong\b")
 
 
 def answer_all(page, chapter: str) -> None:
     """Answer every question of a chapter's quiz: first a wrong option (its explanation must show), then the
     right one; numbers first wrong, then in an equivalent form."""
+    from playwright.sync_api import expect  # installed: chromium_page has checked
+
     quiz = page.locator(f"#dlcourse-quiz-{chapter}")
     quiz.scroll_into_view_if_needed()
     for i, q in enumerate(load_quiz(chapter), 1):
@@ -31,17 +36,17 @@ def answer_all(page, chapter: str) -> None:
             option.locator("summary").click()
             why = option.locator(".dlcourse-quiz-why")
             assert why.is_visible() and "Not this one" in why.inner_text()
-            assert "dlcourse-wrong" in box.get_attribute("class")
+            expect(box).to_have_class(WRONG)  # waits: a <details> fires its toggle event after the click returns
             box.locator("details.dlcourse-quiz-choice").nth(right).locator("summary").click()
         else:
             box.locator("input").fill(str(q["answer"] + 10 * q["tolerance"] + 1000))
             box.locator("button").click()
-            assert "dlcourse-wrong" in box.get_attribute("class")
+            expect(box).to_have_class(WRONG)
             value = q["answer"]
             typed = f"{int(value * 2)}/2" if value * 2 == int(value * 2) else repr(value)
             box.locator("input").fill(typed)
             box.locator("button").click()
-        assert "dlcourse-right" in box.get_attribute("class"), f"quiz {chapter} question {i} not accepted"
+        expect(box, f"quiz {chapter} question {i} not accepted").to_have_class(RIGHT)
 
 
 @pytest.mark.parametrize("width", [1200, 390])

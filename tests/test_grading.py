@@ -338,6 +338,31 @@ def test_sandbox_hides_files_blocks_writes_network_and_other_processes():
 
 
 @pytest.mark.skipif(ISOLATION != "bwrap", reason="bubblewrap is not usable here")
+def test_a_data_mirror_reached_through_a_link_under_tmp_stays_readable(monkeypatch):
+    """DLCOURSE_DATA_MIRROR=/tmp/x/data with /tmp/x a link to a folder elsewhere: the sandbox's private /tmp has no
+    such link, so the link's own path must be bound, not only the folder it points to."""
+    base = Path("/var/tmp") if Path("/var/tmp").is_dir() else Path.home()
+    outside = Path(tempfile.mkdtemp(prefix="dlcourse-mirror-", dir=base))  # not under /tmp
+    link_dir = Path(tempfile.mkdtemp(prefix="dlcourse-link-"))  # under /tmp
+    scratch = Path(tempfile.mkdtemp(prefix="dlcourse-box-")).resolve()
+    try:
+        (outside / "data").mkdir()
+        (outside / "data" / "file.txt").write_text("mirrored")
+        (link_dir / "shared").symlink_to(outside)
+        mirror = link_dir / "shared" / "data"
+        monkeypatch.setenv("DLCOURSE_DATA_MIRROR", str(mirror))
+        (scratch / "box").mkdir()
+        probe = f"print(open({str(mirror / 'file.txt')!r}).read())"
+        cmd = sandbox.command("bwrap", scratch / "box", [], [sys.executable, "-c", probe], disk_mb=64,
+                              staging=scratch / "in")
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+        assert r.returncode == 0 and r.stdout.strip() == "mirrored", r.stderr
+    finally:
+        for d in (outside, link_dir, scratch):
+            shutil.rmtree(d, ignore_errors=True)
+
+
+@pytest.mark.skipif(ISOLATION != "bwrap", reason="bubblewrap is not usable here")
 def test_box_stops_a_run_that_creates_too_many_files_and_sends_answers_out():
     """box.py, the sandbox's first process, with a stand-in worker (no kernel): 150,000 empty files take no
     space but kernel memory, so they count against the write limit too; the answers still come out."""

@@ -181,7 +181,10 @@ def _needed_paths() -> list[Path]:
     paths.append(fetch.cache_dir())
     if fetch.mirror_dir():
         paths.append(fetch.mirror_dir())
-    return sorted({p.resolve() for p in paths if p.exists()}, key=lambda p: (len(p.parts), str(p)))
+    # both spellings: a path through a link under /tmp (a mirror at /tmp/x/data -> /srv/data) is gone with the
+    # private /tmp unless the link's own path is bound too
+    found = {q for p in paths if p.exists() for q in (p.resolve(), Path(os.path.abspath(p)))}
+    return sorted(found, key=lambda p: (len(p.parts), str(p)))
 
 
 SYSTEM_DIRS = [Path(p) for p in ("/", "/usr", "/etc", "/lib", "/lib64", "/bin", "/sbin", "/var", "/opt", "/run",
