@@ -63,6 +63,8 @@ class ProgressMap(Directive):
     has_content = False
 
     def run(self):
+        env = self.state.document.settings.env
+        env.dlcourse_progress_docs = getattr(env, "dlcourse_progress_docs", set()) | {env.docname}
         return [progress_map(), pdf_link()]
 
 
@@ -113,7 +115,26 @@ def _copy_pdf(app, exception):
         shutil.copyfile(_pdf(app), Path(app.outdir) / "book.pdf")
 
 
+def _outdated(app, env, added, changed, removed):
+    """Re-read the pages holding the map on every build: it lists the chapters' titles, and its PDF link depends on a
+    file outside the sources, so an incremental build (the one after ``make pdf``) would keep a stale page."""
+    docs = getattr(env, "dlcourse_progress_docs", None) or {app.config.root_doc}  # an older build's environment
+    return sorted(d for d in docs if d in env.found_docs and d not in changed)
+
+
+def _purge(app, env, docname):
+    getattr(env, "dlcourse_progress_docs", set()).discard(docname)
+
+
+def _merge(app, env, docnames, other):
+    env.dlcourse_progress_docs = getattr(env, "dlcourse_progress_docs", set()) | getattr(
+        other, "dlcourse_progress_docs", set())
+
+
 def setup(app):
+    app.connect("env-get-outdated", _outdated)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
     app.add_node(progress_map)
     app.add_node(pdf_link)
     app.connect("doctree-resolved", _pdf_link)

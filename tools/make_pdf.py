@@ -96,7 +96,7 @@ def merge(printed: list[tuple[str, bytes]], out: Path) -> int:
         start = len(writer.pages)
         for p in PdfReader(io.BytesIO(pdf)).pages:
             writer.add_page(p)
-        writer.add_outline_item(title, page_number=start)
+        writer.add_outline_item(title=title, page_number=start)
     writer.add_metadata({"/Title": "Deep Learning by Doing · 动手学深度学习 (PyTorch)"})
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("wb") as f:
